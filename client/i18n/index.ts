@@ -1,0 +1,48 @@
+/**
+ * i18next with lazily loaded namespaces: each language's JSON becomes its own chunk, fetched when first needed.
+ * The document's lang and dir follow the active language, so Arabic lays out right-to-left.
+ */
+import i18next from 'i18next';
+import resourcesToBackend from 'i18next-resources-to-backend';
+import { initReactI18next } from 'react-i18next';
+import { DEFAULT_UI_LANGUAGE, isUiLanguage, pickUiLanguage, UI_LANGUAGES, type UiLanguage } from '../../shared/languages.ts';
+
+export const NAMESPACES = ['common', 'enroll', 'manage'] as const;
+const STORAGE_KEY = 'panops.language';
+
+function initialLanguage(): UiLanguage {
+  const stored = localStorage.getItem(STORAGE_KEY);
+  if (stored && isUiLanguage(stored)) return stored;
+  return pickUiLanguage(navigator.languages ?? [navigator.language]);
+}
+
+function applyDocumentLanguage(lng: string) {
+  document.documentElement.lang = lng;
+  document.documentElement.dir = i18next.dir(lng);
+}
+
+export async function initI18n() {
+  i18next.on('languageChanged', applyDocumentLanguage);
+  await i18next
+    .use(initReactI18next)
+    .use(resourcesToBackend((lng: string, ns: string) => import(`./locales/${lng}/${ns}.json`)))
+    .init({
+      lng: initialLanguage(),
+      fallbackLng: DEFAULT_UI_LANGUAGE,
+      supportedLngs: [...UI_LANGUAGES],
+      ns: ['common'],
+      defaultNS: 'common',
+      interpolation: { escapeValue: false },
+      react: { useSuspense: true },
+    });
+}
+
+export function currentLanguage(): UiLanguage {
+  const lng = i18next.resolvedLanguage ?? i18next.language;
+  return isUiLanguage(lng) ? lng : DEFAULT_UI_LANGUAGE;
+}
+
+export async function changeLanguage(lng: UiLanguage) {
+  localStorage.setItem(STORAGE_KEY, lng);
+  await i18next.changeLanguage(lng);
+}

@@ -1,0 +1,116 @@
+/**
+ * One Drizzle type over two drivers: embedded PGlite (no DATABASE_URL) and PostgreSQL through postgres.js.
+ * Migrations from drizzle/ are applied here, at start, by the owner connection; the app then runs as panops_app.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema.ts';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbKind = 'pglite' | 'postgres';
+export type DbHandle = {
+  db: Db;
+  kind: DbKind;
+  /** Tag of the newest migration applied, e.g. "0001_security". */
+  migrationVersion: string;
+  close(): Promise<void>;
+};
+
+export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+type JournalEntry = { idx: number; when: number; tag: string };
+export function readJournal(): JournalEntry[] {
+  const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as {
+    entries: JournalEntry[];
+  };
+  return journal.entries;
+}
+
+/** The two drivers return raw rows in different shapes; keep that difference here only. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+async function appliedMigrationTag(db: Db): Promise<string> {
+  const [last] = rowsOf<{ created_at: string | number }>(
+    await db.execute(sql`select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`),
+  );
+  const entry = readJournal().find((e) => String(e.when) === String(last?.created_at));
+  if (!entry) throw new Error('The database has migrations this build does not know; refusing to start.');
+  return entry.tag;
+}
+
+const MIGRATION_LOCK = sql`select pg_advisory_lock(hashtext('panops:migrations'))`;
+const MIGRATION_UNLOCK = sql`select pg_advisory_unlock(hashtext('panops:migrations'))`;
+
+export type OpenDbOptions = {
+  databaseUrl?: string | undefined;
+  migrateDatabaseUrl?: string | undefined;
+  pgliteDir?: string | undefined;
+  /** Pool size for postgres.js. */
+  max?: number;
+};
+
+export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.migrateDatabaseUrl, options.max);
+  return openPglite(options.pgliteDir);
+}
+
+async function openPostgres(databaseUrl: string, migrateUrl: string | undefined, max = 20): Promise<DbHandle> {
+  // max: 1 so the advisory lock and the migration share one session; boots racing each other then queue.
+  const owner = postgres(migrateUrl ?? databaseUrl, { max: 1, onnotice: () => {} });
+  let migrationVersion: string;
+  try {
+    const ownerDb = drizzlePostgres(owner, { schema });
+    await ownerDb.execute(MIGRATION_LOCK);
+    try {
+      await migratePostgres(ownerDb, { migrationsFolder });
+      migrationVersion = await appliedMigrationTag(ownerDb);
+    } finally {
+      await ownerDb.execute(MIGRATION_UNLOCK);
+    }
+  } finally {
+    await owner.end();
+  }
+  const client = postgres(databaseUrl, { max, onnotice: () => {} });
+  const db = drizzlePostgres(client, { schema });
+  await assertUnprivilegedRole(db).catch(async (error: unknown) => {
+    await client.end();
+    throw error;
+  });
+  return { db, kind: 'postgres', migrationVersion, close: () => client.end() };
+}
+
+/** RLS is only a boundary if the runtime role cannot step around it. */
+async function assertUnprivilegedRole(db: Db): Promise<void> {
+  const [role] = rowsOf<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean; owns_tables: boolean }>(
+    await db.execute(sql`
+      select r.rolname, r.rolsuper, r.rolbypassrls,
+             exists (select 1 from pg_tables t where t.schemaname = 'public' and t.tableowner = current_user) as owns_tables
+      from pg_roles r where r.rolname = current_user`),
+  );
+  if (!role || role.rolsuper || role.rolbypassrls || role.owns_tables) {
+    throw new Error(
+      `DATABASE_URL connects as "${role?.rolname}", which is superuser, BYPASSRLS or owns the tables. ` +
+        'Connect the app as panops_app and run migrations with MIGRATE_DATABASE_URL (see README).',
+    );
+  }
+}
+
+async function openPglite(dir: string | undefined): Promise<DbHandle> {
+  const client = new PGlite(dir);
+  const db = drizzlePglite(client, { schema });
+  await migratePglite(db, { migrationsFolder });
+  const migrationVersion = await appliedMigrationTag(db);
+  return { db, kind: 'pglite', migrationVersion, close: () => client.close() };
+}

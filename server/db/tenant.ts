@@ -1,0 +1,48 @@
+/**
+ * The only ways application code reaches tenant data. Every transaction runs as panops_app with the tenant set
+ * transaction-locally (`set_config(..., true)`), so a pooled connection never carries it into the next request.
+ * On PGlite the session user is a superuser, hence `set local role`; there RLS is a check, not a boundary.
+ */
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { rowsOf, type DbHandle, type Tx } from './client.ts';
+
+export type Tenant = { customerId: string };
+
+async function enterAppRole(handle: DbHandle, tx: Tx): Promise<void> {
+  if (handle.kind === 'pglite') await tx.execute(sql`set local role panops_app`);
+}
+
+export function withTenant<T>(handle: DbHandle, customerId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return handle.db.transaction(async (tx) => {
+    await enterAppRole(handle, tx);
+    await tx.execute(sql`select set_config('app.customer_id', ${customerId}, true)`);
+    return fn(tx);
+  });
+}
+
+export type TokenKind = 'enroll' | 'manage';
+export type TokenOwner = { customerId: string; employeeId: string };
+
+/** Manage secrets are stored as their SHA-256 only. */
+export const hashManageToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** Token → owner through the one SECURITY DEFINER function; unknown and malformed both give null. */
+export function resolveAccessToken(handle: DbHandle, kind: TokenKind, token: string): Promise<TokenOwner | null> {
+  const secret = kind === 'manage' ? hashManageToken(token) : token;
+  return handle.db.transaction(async (tx) => {
+    await enterAppRole(handle, tx);
+    const [row] = rowsOf<{ customer_id: string; employee_id: string }>(
+      await tx.execute(sql`select customer_id, employee_id from resolve_access_token(${kind}, ${secret})`),
+    );
+    return row ? { customerId: row.customer_id, employeeId: row.employee_id } : null;
+  });
+}
+
+/** Tenant ids, for operator scripts that visit each tenant in turn. */
+export function listTenantIds(handle: DbHandle): Promise<string[]> {
+  return handle.db.transaction(async (tx) => {
+    await enterAppRole(handle, tx);
+    return rowsOf<{ id: string }>(await tx.execute(sql`select list_tenant_ids() as id`)).map((r) => r.id);
+  });
+}

@@ -1,0 +1,28 @@
+/** Environment, validated once at boot. A bad value stops the process with the field and the reason. */
+import { z } from 'zod';
+
+const Env = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Public origin used in printed and emailed links. */
+  PUBLIC_URL: z.url().optional(),
+  /** Runtime role: must not own the tables, be superuser or BYPASSRLS. Absent => embedded PGlite. */
+  DATABASE_URL: z.url().optional(),
+  /** Owner role that applies migrations; defaults to DATABASE_URL. */
+  MIGRATE_DATABASE_URL: z.url().optional(),
+  PGLITE_DIR: z.string().min(1).default('./data/pglite'),
+  SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  /** Take the client address from X-Forwarded-For (only behind a trusted reverse proxy). */
+  TRUST_PROXY: z.stringbool().default(false),
+});
+export type Env = z.infer<typeof Env>;
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = Env.safeParse(source);
+  if (!parsed.success) {
+    const fields = z.flattenError(parsed.error).fieldErrors;
+    throw new Error(`Invalid environment: ${JSON.stringify(fields)}`);
+  }
+  return parsed.data;
+}

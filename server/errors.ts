@@ -1,0 +1,41 @@
+/** Domain errors and their one mapping to tRPC codes. Database faults become NOT_SAVED, never a stack trace. */
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import type { AppErrorCode } from '../shared/errors.ts';
+
+const TRPC_CODE_OF: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
+  INVALID_INPUT: 'BAD_REQUEST',
+  LINK_INVALID: 'NOT_FOUND',
+  LINK_EXPIRED: 'FORBIDDEN',
+  LINK_USED: 'CONFLICT',
+  MANAGE_LINK_INVALID: 'NOT_FOUND',
+  CHANNELS_MISMATCH: 'BAD_REQUEST',
+  NOTICE_MISMATCH: 'BAD_REQUEST',
+  IDEMPOTENCY_CONFLICT: 'CONFLICT',
+  NOT_SAVED: 'SERVICE_UNAVAILABLE',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+};
+
+export class AppError extends TRPCError {
+  readonly appCode: AppErrorCode;
+  constructor(appCode: AppErrorCode, message?: string) {
+    super({ code: TRPC_CODE_OF[appCode], message: message ?? appCode });
+    this.appCode = appCode;
+  }
+}
+
+/** Errors thrown by postgres.js and PGlite carry the SQLSTATE in `code`, sometimes on a wrapped cause. */
+export function sqlStateOf(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+export function appCodeOf(error: TRPCError): AppErrorCode {
+  if (error instanceof AppError) return error.appCode;
+  if (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR') return 'INVALID_INPUT';
+  if (error.code === 'INTERNAL_SERVER_ERROR' && sqlStateOf(error.cause)) return 'NOT_SAVED';
+  return 'INTERNAL';
+}

@@ -1,0 +1,95 @@
+/**
+ * One node:http server for everything: tRPC under /trpc/, plain routes (/healthz; later OAuth callbacks, webhooks,
+ * SSE under /api/), and the PWA (built files in production, Vite middleware in development).
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { sql } from 'drizzle-orm';
+import sirv from 'sirv';
+import { createContextInner, requestMeta } from './context.ts';
+import type { DbHandle } from './db/client.ts';
+import { appRouter } from './routers/_app.ts';
+
+type Next = () => void;
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
+
+export const distDir = fileURLToPath(new URL('../dist', import.meta.url));
+
+const SECURITY_HEADERS: Record<string, string> = {
+  // Enrollment and manage secrets travel in URLs; never leak them to another origin.
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+async function webMiddleware(mode: 'production' | 'development'): Promise<Middleware> {
+  if (mode === 'development') {
+    const { createServer: createVite } = await import('vite');
+    const vite = await createVite({ server: { middlewareMode: true }, appType: 'spa' });
+    return vite.middlewares;
+  }
+  if (!existsSync(`${distDir}/index.html`)) {
+    throw new Error(`No built app in ${distDir}: run \`npm run build\` first (npm start does this).`);
+  }
+  const assets = sirv(`${distDir}/assets`, { immutable: true, maxAge: 31_536_000 });
+  const spa = sirv(distDir, {
+    single: true,
+    setHeaders: (res, path) => {
+      if (path === '/index.html' || path === '/sw.js' || path.endsWith('.webmanifest')) {
+        res.setHeader('Cache-Control', 'no-cache');
+      }
+    },
+  });
+  return (req, res, next) => {
+    if (req.url?.startsWith('/assets/')) {
+      req.url = req.url.slice('/assets'.length);
+      return assets(req, res, next);
+    }
+    return spa(req, res, next);
+  };
+}
+
+export async function createAppServer(opts: {
+  db: DbHandle;
+  mode: 'production' | 'development';
+  trustProxy?: boolean;
+  now?: () => Date;
+}): Promise<Server> {
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize: 256 * 1024,
+    createContext: ({ req }) =>
+      createContextInner({ db: opts.db, meta: requestMeta(req, opts.trustProxy ?? false), now: opts.now }),
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'SERVICE_UNAVAILABLE') {
+        console.error(`[trpc] ${path ?? '?'}: ${error.message}`, error.cause ?? '');
+      }
+    },
+  });
+  const web = await webMiddleware(opts.mode);
+
+  return createServer((req, res) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    const url = req.url ?? '/';
+    if (url.startsWith('/trpc/')) return void trpc(req, res);
+    if (url === '/healthz' || url.startsWith('/healthz?')) {
+      opts.db.db
+        .execute(sql`select 1`)
+        .then(() => sendJson(res, 200, { status: 'ok', database: opts.db.kind, migration: opts.db.migrationVersion }))
+        .catch(() => sendJson(res, 503, { status: 'unavailable', database: opts.db.kind }));
+      return;
+    }
+    if (url.startsWith('/api/')) return sendJson(res, 404, { error: 'not_found' });
+    web(req, res, () => sendJson(res, 404, { error: 'not_found' }));
+  });
+}

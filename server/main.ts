@@ -1,0 +1,38 @@
+/** Boot: validate env, open the database (migrating it), seed the demo on first start, serve. */
+import { loadEnv } from './env.ts';
+import { openDb } from './db/client.ts';
+import { createAppServer } from './http.ts';
+import { ensureDemo } from './seed/demo.ts';
+
+const env = loadEnv();
+const db = await openDb({
+  databaseUrl: env.DATABASE_URL,
+  migrateDatabaseUrl: env.MIGRATE_DATABASE_URL,
+  pgliteDir: env.PGLITE_DIR,
+});
+const mode = env.NODE_ENV === 'production' ? 'production' : 'development';
+const demo = env.SEED_DEMO === 'auto' ? await ensureDemo(db, new Date()) : null;
+const server = await createAppServer({ db, mode, trustProxy: env.TRUST_PROXY });
+
+server.listen(env.PORT, env.HOST, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  const origin = env.PUBLIC_URL ?? `http://localhost:${port}`;
+  console.log(`PanOps is running at ${origin}  (database: ${db.kind}, migration ${db.migrationVersion})`);
+  if (demo) {
+    console.log(demo.created ? 'Seeded the demo customer "Acme".' : 'Demo customer "Acme" is present.');
+    console.log('Enrollment links for three demo employees (valid 7 days):');
+    for (const link of demo.links) console.log(`  ${link.displayName.padEnd(22)} ${origin}${link.path}`);
+  }
+});
+
+let closing = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    server.close();
+    server.closeAllConnections();
+    void db.close().finally(() => process.exit(0));
+  });
+}

@@ -1,0 +1,124 @@
+/**
+ * Demo data for `npm start`: customer "Acme" with 25 employees across 4 departments and 3 locations. Seeded only
+ * into an empty database; on every start, three unused enrollment links are printed (reissued when expired).
+ */
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { CHANNELS } from '../../shared/channels.ts';
+import type { DbHandle, Tx } from '../db/client.ts';
+import { customers, employeeConsent, employees, enrollmentLinks } from '../db/schema.ts';
+import { listTenantIds, withTenant } from '../db/tenant.ts';
+import { addEmployees, createCustomer, type NewEmployee } from '../services/customers.ts';
+import { enrollmentPath, issueEnrollmentLinks, linkState } from '../services/enrollment-links.ts';
+
+const DEPARTMENTS = ['Sales', 'Engineering', 'Operations', 'Finance'] as const;
+const LOCATIONS = ['New York', 'London', 'Austin'] as const;
+const PEOPLE: ReadonlyArray<[string, string]> = [
+  ['Maya Chen', 'Account Executive'],
+  ['Daniel Okafor', 'Sales Director'],
+  ['Sofia Martínez', 'Account Manager'],
+  ['Liam O’Brien', 'Sales Engineer'],
+  ['Aisha Rahman', 'Business Development'],
+  ['Noah Williams', 'Account Executive'],
+  ['Priya Patel', 'Staff Engineer'],
+  ['Lukas Becker', 'Backend Engineer'],
+  ['Chloé Dubois', 'Frontend Engineer'],
+  ['Kenji Watanabe', 'Engineering Manager'],
+  ['Fatima Zahra', 'Data Engineer'],
+  ['Ethan Brooks', 'QA Engineer'],
+  ['Olivia Johnson', 'Site Reliability Engineer'],
+  ['Mateo Rossi', 'Operations Manager'],
+  ['Hannah Schmidt', 'Logistics Coordinator'],
+  ['Omar Haddad', 'Customer Success Lead'],
+  ['Grace Kim', 'Support Specialist'],
+  ['Lucas Silva', 'Procurement Analyst'],
+  ['Emma Thompson', 'Office Manager'],
+  ['Youssef Benali', 'Controller'],
+  ['Isabella García', 'Financial Analyst'],
+  ['James Carter', 'CFO'],
+  ['Zoe Nguyen', 'Accountant'],
+  ['Samuel Levi', 'Payroll Specialist'],
+  ['Amara Diallo', 'FP&A Manager'],
+];
+
+const email = (name: string) =>
+  `${name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f’']/g, '')
+    .toLowerCase()
+    .replace(/[^a-z]+/g, '.')}@acme.example`;
+
+export function demoRoster(): NewEmployee[] {
+  return PEOPLE.map(([displayName, role], i) => ({
+    displayName,
+    email: email(displayName),
+    role,
+    department: DEPARTMENTS[Math.min(Math.floor(i / 6.25), 3)]!,
+    location: LOCATIONS[i % LOCATIONS.length]!,
+    platformIds: {
+      slack: `@${displayName.split(' ')[0]!.toLowerCase()}`,
+      phone: `+1 555 01${String(i).padStart(2, '0')}`,
+    },
+  }));
+}
+
+export const DEMO_CUSTOMER = {
+  name: 'Acme',
+  ceoName: 'Jordan Avery',
+  outputLanguage: 'en',
+  channels: [...CHANNELS],
+  contactEmail: 'it-admin@acme.example',
+};
+
+async function findDemoCustomerId(db: DbHandle): Promise<string | null> {
+  for (const id of await listTenantIds(db)) {
+    const [row] = await withTenant(db, id, (tx) =>
+      tx.select({ name: customers.name }).from(customers).where(eq(customers.id, id)),
+    );
+    if (row?.name === DEMO_CUSTOMER.name) return id;
+  }
+  return null;
+}
+
+export type DemoLink = { displayName: string; path: string };
+
+export async function ensureDemo(db: DbHandle, now: Date): Promise<{ created: boolean; links: DemoLink[] }> {
+  let created = false;
+  let customerId = await findDemoCustomerId(db);
+  if (!customerId && (await listTenantIds(db)).length === 0) {
+    customerId = (await createCustomer(db, DEMO_CUSTOMER)).id;
+    await withTenant(db, customerId, async (tx) => {
+      const people = await addEmployees(tx, customerId!, demoRoster());
+      await issueEnrollmentLinks(
+        tx,
+        customerId!,
+        people.map((p) => p.id),
+        now,
+      );
+    });
+    created = true;
+  }
+  if (!customerId) return { created, links: [] };
+  const links = await withTenant(db, customerId, (tx) => threeOpenLinks(tx, customerId!, now));
+  return { created, links };
+}
+
+/** Three employees who have not enrolled yet, each with a link that works now. */
+async function threeOpenLinks(tx: Tx, customerId: string, now: Date) {
+  const pending = await tx
+    .select({ id: employees.id, displayName: employees.displayName })
+    .from(employees)
+    .leftJoin(employeeConsent, eq(employeeConsent.employeeId, employees.id))
+    .where(isNull(employeeConsent.employeeId))
+    .orderBy(employees.createdAt, employees.email)
+    .limit(3);
+  if (pending.length === 0) return [];
+  const ids = pending.map((p) => p.id);
+  const existing = await tx
+    .select()
+    .from(enrollmentLinks)
+    .where(and(inArray(enrollmentLinks.employeeId, ids), eq(enrollmentLinks.status, 'active')));
+  const usable = new Map(existing.filter((l) => linkState(l, now) === 'active').map((l) => [l.employeeId, l.token]));
+  const missing = ids.filter((id) => !usable.has(id));
+  for (const link of await issueEnrollmentLinks(tx, customerId, missing, now)) usable.set(link.employeeId, link.token);
+  return pending.map((p) => ({ displayName: p.displayName, path: enrollmentPath(usable.get(p.id)!) }));
+}

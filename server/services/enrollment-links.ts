@@ -1,0 +1,29 @@
+/** Enrollment links: one active UUID v4 token per employee, valid seven days; reissuing supersedes the old one. */
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray } from 'drizzle-orm';
+import { ENROLLMENT_LINK_TTL_MS } from '../../shared/channels.ts';
+import type { Tx } from '../db/client.ts';
+import { enrollmentLinks } from '../db/schema.ts';
+
+export type LinkState = 'active' | 'expired' | 'used' | 'superseded';
+
+export function linkState(link: typeof enrollmentLinks.$inferSelect, now: Date): LinkState {
+  if (link.status === 'used') return 'used';
+  if (link.status === 'superseded') return 'superseded';
+  return link.expiresAt.getTime() <= now.getTime() ? 'expired' : 'active';
+}
+
+export async function issueEnrollmentLinks(tx: Tx, customerId: string, employeeIds: readonly string[], now: Date) {
+  if (employeeIds.length === 0) return [];
+  await tx
+    .update(enrollmentLinks)
+    .set({ status: 'superseded' })
+    .where(and(inArray(enrollmentLinks.employeeId, [...employeeIds]), eq(enrollmentLinks.status, 'active')));
+  const expiresAt = new Date(now.getTime() + ENROLLMENT_LINK_TTL_MS);
+  return tx
+    .insert(enrollmentLinks)
+    .values(employeeIds.map((employeeId) => ({ token: randomUUID(), employeeId, customerId, createdAt: now, expiresAt })))
+    .returning();
+}
+
+export const enrollmentPath = (token: string) => `/enroll/${token}`;

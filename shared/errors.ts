@@ -1,0 +1,33 @@
+/**
+ * Domain error codes shared by server and client. The server maps each to a tRPC code in one place
+ * (server/errors.ts); the client shows `t('errors.<code>')`, so every message a user sees is localized.
+ */
+export const APP_ERROR_CODES = [
+  'INVALID_INPUT',
+  'LINK_INVALID',
+  'LINK_EXPIRED',
+  'LINK_USED',
+  'MANAGE_LINK_INVALID',
+  'CHANNELS_MISMATCH',
+  'NOTICE_MISMATCH',
+  'IDEMPOTENCY_CONFLICT',
+  'NOT_SAVED',
+  'INTERNAL',
+] as const;
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
+
+const appErrorCodeSet: ReadonlySet<string> = new Set(APP_ERROR_CODES);
+export function isAppErrorCode(value: unknown): value is AppErrorCode {
+  return typeof value === 'string' && appErrorCodeSet.has(value);
+}
+
+/** Validation messages in shared schemas are i18n keys under `validation.`; the client translates them. */
+export const V = {
+  required: 'validation.required',
+  email: 'validation.email',
+  tooLong: 'validation.tooLong',
+  acknowledge: 'validation.acknowledge',
+  chooseEveryChannel: 'validation.chooseEveryChannel',
+  phone: 'validation.phone',
+  invalid: 'validation.invalid',
+} as const;
