@@ -18,8 +18,8 @@ const TRPC_CODE_OF: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
 
 export class AppError extends TRPCError {
   readonly appCode: AppErrorCode;
-  constructor(appCode: AppErrorCode, message?: string) {
-    super({ code: TRPC_CODE_OF[appCode], message: message ?? appCode });
+  constructor(appCode: AppErrorCode, message?: string, cause?: unknown) {
+    super({ code: TRPC_CODE_OF[appCode], message: message ?? appCode, cause });
     this.appCode = appCode;
   }
 }

@@ -10,7 +10,7 @@ import { ZManageTokenInput } from '../shared/schemas/consent.ts';
 import type { Context } from './context.ts';
 import { resolveAccessToken, withTenant } from './db/tenant.ts';
 import type { Tx } from './db/client.ts';
-import { AppError, appCodeOf } from './errors.ts';
+import { AppError, appCodeOf, sqlStateOf } from './errors.ts';
 
 const t = initTRPC.context<Context>().create({
   isDev: process.env.NODE_ENV === 'development',
@@ -32,7 +32,17 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
+/**
+ * A failing database (connection lost, statement refused, injected fault) is a "not saved, try again" for the
+ * user, not an anonymous 500. The transaction has already rolled back when this runs.
+ */
+export const publicProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR' && sqlStateOf(result.error.cause)) {
+    throw new AppError('NOT_SAVED', undefined, result.error.cause);
+  }
+  return result;
+});
 
 /**
  * Runs the rest of the chain inside one tenant transaction. tRPC hands middlewares a failed result instead of

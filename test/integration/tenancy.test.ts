@@ -1,0 +1,169 @@
+/**
+ * Tenant isolation is enforced by PostgreSQL, not by WHERE clauses. These tests run queries that deliberately
+ * forget the tenant filter. On real PostgreSQL (DATABASE_URL) the app role is a real non-owner login, which is the
+ * security boundary; on PGlite the same policies are exercised through SET LOCAL ROLE.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../../server/db/client.ts';
+import {
+  consentEvents,
+  customers,
+  employeeConsent,
+  employees,
+  enrollmentLinks,
+} from '../../server/db/schema.ts';
+import { listTenantIds, resolveAccessToken, withTenant } from '../../server/db/tenant.ts';
+import { sqlStateOf } from '../../server/errors.ts';
+import { callerFor } from '../helpers/caller.ts';
+import { openTestDb, testDbKind, type TestDb } from '../helpers/db.ts';
+import { makeCustomer, makeEmployee, type TestCustomer } from '../helpers/factories.ts';
+
+let t: TestDb;
+let a: TestCustomer;
+let b: TestCustomer;
+
+beforeAll(async () => {
+  t = await openTestDb();
+  a = await makeCustomer(t.handle, { count: 2 });
+  b = await makeCustomer(t.handle, { count: 2 });
+  // Give B a consent record too, so B has rows in every table.
+  const api = callerFor(t.handle);
+  const view = await api.enrollment.get({ token: b.employees[0]!.token, language: 'en' });
+  await api.enrollment.submit({
+    token: b.employees[0]!.token,
+    idempotencyKey: randomUUID(),
+    noticeVersionId: view.notice.versionId,
+    language: 'en',
+    identity: view.identity,
+    choices: view.channels.map((channel) => ({ channel, decision: 'grant' as const })),
+    acknowledged: true,
+  });
+});
+afterAll(() => t.close());
+
+describe(`tenant isolation (${testDbKind})`, () => {
+  it('every table with customer_id has RLS enabled and forced, with a policy', async () => {
+    const rows = await t.owner(`
+      select c.relname, c.relrowsecurity, c.relforcerowsecurity,
+             (select count(*) from pg_policies p where p.schemaname = 'public' and p.tablename = c.relname)::int as policies
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind = 'r'
+        and (exists (select 1 from information_schema.columns col
+                     where col.table_schema = 'public' and col.table_name = c.relname and col.column_name = 'customer_id')
+             or c.relname = 'customers')`);
+    expect(rows.length).toBeGreaterThanOrEqual(11);
+    for (const row of rows) {
+      expect(row, String(row.relname)).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
+      expect(Number(row.policies), String(row.relname)).toBeGreaterThan(0);
+    }
+    // And no public table lacks customer_id except the tenant registry itself.
+    const tables = await t.owner(`select tablename from pg_tables where schemaname = 'public'`);
+    const withCustomer = new Set(rows.map((r) => r.relname));
+    expect(tables.map((r) => r.tablename).filter((name) => !withCustomer.has(name))).toEqual([]);
+  });
+
+  it('the app role cannot update or delete consent events, and the ledger refuses even the owner', async () => {
+    const [privileges] = rowsOf<{ can_update: boolean; can_delete: boolean; can_insert: boolean }>(
+      await withTenant(t.handle, a.customerId, (tx) =>
+        tx.execute(sql`select has_table_privilege('consent_events', 'UPDATE') as can_update,
+                              has_table_privilege('consent_events', 'DELETE') as can_delete,
+                              has_table_privilege('consent_events', 'INSERT') as can_insert`),
+      ),
+    );
+    expect(privileges).toEqual({ can_update: false, can_delete: false, can_insert: true });
+    await expect(
+      withTenant(t.handle, b.customerId, (tx) => tx.update(consentEvents).set({ decision: 'withdraw' })),
+    ).rejects.toThrow();
+    // The owner, with B's tenant set so it can see B's rows, is stopped by the append-only trigger.
+    await t.owner(`select set_config('app.customer_id', $1, false)`, [b.customerId]);
+    try {
+      await expect(t.owner(`update consent_events set decision = 'withdraw'`)).rejects.toThrow(/append-only/);
+      await expect(t.owner(`delete from consent_events`)).rejects.toThrow(/append-only/);
+    } finally {
+      await t.owner(`select set_config('app.customer_id', '', false)`);
+    }
+  });
+
+  it('on real PostgreSQL the runtime role is not owner, superuser or BYPASSRLS', async () => {
+    const [role] = rowsOf<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean; owns: boolean }>(
+      await withTenant(t.handle, a.customerId, (tx) =>
+        tx.execute(sql`select r.rolname, r.rolsuper, r.rolbypassrls,
+          exists (select 1 from pg_tables where schemaname = 'public' and tableowner = r.rolname) as owns
+          from pg_roles r where r.rolname = current_user`),
+      ),
+    );
+    expect(role).toMatchObject({ rolname: 'panops_app', rolsuper: false, rolbypassrls: false, owns: false });
+  });
+
+  it('tenant A reads only its own rows even when a query forgets its WHERE clause', async () => {
+    const seen = await withTenant(t.handle, a.customerId, async (tx) => ({
+      customers: await tx.select().from(customers),
+      employees: await tx.select().from(employees),
+      links: await tx.select().from(enrollmentLinks),
+      events: await tx.select().from(consentEvents),
+      projection: await tx.select().from(employeeConsent),
+    }));
+    expect(seen.customers.map((c) => c.id)).toEqual([a.customerId]);
+    expect(new Set(seen.employees.map((e) => e.customerId))).toEqual(new Set([a.customerId]));
+    expect(seen.employees).toHaveLength(2);
+    expect(seen.links.every((l) => l.customerId === a.customerId)).toBe(true);
+    expect(seen.events).toHaveLength(0);
+    expect(seen.projection).toHaveLength(0);
+  });
+
+  it('tenant A cannot update tenant B rows: zero rows change', async () => {
+    const updated = await withTenant(t.handle, a.customerId, (tx) =>
+      tx.update(employees).set({ displayName: 'hijacked' }).returning(),
+    );
+    expect(updated.every((e) => e.customerId === a.customerId)).toBe(true);
+    const bRows = await withTenant(t.handle, b.customerId, (tx) => tx.select().from(employees));
+    expect(bRows.some((e) => e.displayName === 'hijacked')).toBe(false);
+    const projection = await withTenant(t.handle, a.customerId, (tx) =>
+      tx.update(employeeConsent).set({ revoked: true }).returning(),
+    );
+    expect(projection).toHaveLength(0);
+  });
+
+  it('tenant A cannot insert a row for tenant B', async () => {
+    const error = await withTenant(t.handle, a.customerId, (tx) =>
+      tx.insert(employees).values({ ...makeEmployee(), customerId: b.customerId }),
+    ).catch((e: unknown) => e);
+    expect(sqlStateOf(error)).toBe('42501');
+    expect(String((error as Error).cause)).toMatch(/row-level security/);
+  });
+
+  it('with no tenant set, nothing is visible', async () => {
+    const rows = await t.handle.db.transaction(async (tx) => {
+      if (t.handle.kind === 'pglite') await tx.execute(sql`set local role panops_app`);
+      return tx.select().from(employees);
+    });
+    expect(rows).toHaveLength(0);
+  });
+
+  it('the tenant setting does not leak into the next transaction on the same pool', async () => {
+    await withTenant(t.handle, a.customerId, (tx) => tx.select().from(employees));
+    const [row] = rowsOf<{ tenant: string | null }>(
+      await t.handle.db.execute(sql`select nullif(current_setting('app.customer_id', true), '') as tenant`),
+    );
+    expect(row?.tenant ?? null).toBeNull();
+  });
+
+  it('the token resolver reveals only the owner of an exact token', async () => {
+    const owner = await resolveAccessToken(t.handle, 'enroll', a.employees[0]!.token);
+    expect(owner).toEqual({ customerId: a.customerId, employeeId: a.employees[0]!.id });
+    expect(await resolveAccessToken(t.handle, 'enroll', randomUUID())).toBeNull();
+    expect(await resolveAccessToken(t.handle, 'enroll', '%')).toBeNull();
+    expect(await resolveAccessToken(t.handle, 'manage', a.employees[0]!.token)).toBeNull();
+    expect(await listTenantIds(t.handle)).toEqual(expect.arrayContaining([a.customerId, b.customerId]));
+  });
+
+  it('the app role cannot read the tables the resolver reads, except through the function', async () => {
+    const rows = await t.handle.db.transaction(async (tx) => {
+      if (t.handle.kind === 'pglite') await tx.execute(sql`set local role panops_app`);
+      return tx.select().from(enrollmentLinks);
+    });
+    expect(rows).toHaveLength(0);
+  });
+});
