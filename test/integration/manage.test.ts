@@ -110,7 +110,6 @@ describe(`manage my consent (${testDbKind})`, () => {
   });
 
   it('refuses unknown manage tokens and channels the customer does not use', async () => {
-    const { manageToken } = await enrolled(['email']);
     const api = callerFor(t.handle);
     const unknown = await api.consent.manage({ manageToken: 'x'.repeat(43), language: 'en' }).catch((e: TRPCError) => e);
     expect((unknown as TRPCError).code).toBe('NOT_FOUND');
@@ -131,6 +130,5 @@ describe(`manage my consent (${testDbKind})`, () => {
       .update({ manageToken: receipt.manageToken, action: 'withdraw', idempotencyKey: randomUUID(), channels: ['video'] })
       .catch((e: TRPCError) => e);
     expect((wrong as TRPCError).message).toBe('CHANNELS_MISMATCH');
-    void manageToken;
   });
 });
