@@ -41,19 +41,15 @@ async function webMiddleware(mode: 'production' | 'development'): Promise<Middle
     throw new Error(`No built app in ${distDir}: run \`npm run build\` first (npm start does this).`);
   }
   const assets = sirv(`${distDir}/assets`, { immutable: true, maxAge: 31_536_000 });
-  const spa = sirv(distDir, {
-    single: true,
-    setHeaders: (res, path) => {
-      if (path === '/index.html' || path === '/sw.js' || path.endsWith('.webmanifest')) {
-        res.setHeader('Cache-Control', 'no-cache');
-      }
-    },
-  });
+  const spa = sirv(distDir, { single: true });
   return (req, res, next) => {
     if (req.url?.startsWith('/assets/')) {
       req.url = req.url.slice('/assets'.length);
       return assets(req, res, next);
     }
+    // Only hashed assets may be cached for long; the shell, sw.js and the manifest must be revalidated so an
+    // update is noticed. (sirv's setHeaders sees the requested path, not the SPA fallback file, so set it here.)
+    res.setHeader('Cache-Control', 'no-cache');
     return spa(req, res, next);
   };
 }

@@ -83,12 +83,48 @@ async function openPostgres(databaseUrl: string, migrateUrl: string | undefined,
     await owner.end();
   }
   const client = postgres(databaseUrl, { max, onnotice: () => {} });
-  const db = drizzlePostgres(client, { schema });
+  const db = drizzlePostgres(preparedStatements(client), { schema });
   await assertUnprivilegedRole(db).catch(async (error: unknown) => {
     await client.end();
     throw error;
   });
   return { db, kind: 'postgres', migrationVersion, close: () => client.end() };
+}
+
+/**
+ * drizzle-orm 0.45 runs every unnamed query through postgres.js `unsafe(..., { prepare: false })`, so PostgreSQL
+ * parses and plans each statement on every call. postgres.js caches prepared statements per connection by query
+ * text; opting in here (also for the transaction-scoped clients `begin` hands out) removes that work from every
+ * statement of the hot consent path. Drizzle emits the same text for the same query shape, so the cache stays small.
+ */
+function preparedStatements<S extends postgres.Sql | postgres.TransactionSql>(sql: S): S {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (query: string, args?: unknown[], options?: object) =>
+          target.unsafe(query, args as postgres.ParameterOrJSON<never>[], { ...options, prepare: true });
+      }
+      if (property === 'begin') {
+        return (...args: unknown[]) => {
+          const callback = args.pop() as (tx: postgres.TransactionSql) => unknown;
+          return ((target as postgres.Sql).begin as (...a: unknown[]) => unknown)(
+            ...args,
+            (tx: postgres.TransactionSql) => callback(preparedStatements(tx)),
+          );
+        };
+      }
+      if (property === 'savepoint') {
+        return (...args: unknown[]) => {
+          const callback = args.pop() as (sp: postgres.TransactionSql) => unknown;
+          return ((target as postgres.TransactionSql).savepoint as (...a: unknown[]) => unknown)(
+            ...args,
+            (sp: postgres.TransactionSql) => callback(preparedStatements(sp)),
+          );
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
 }
 
 /** RLS is only a boundary if the runtime role cannot step around it. */

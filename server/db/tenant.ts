@@ -28,15 +28,23 @@ export type TokenOwner = { customerId: string; employeeId: string };
 export const hashManageToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
 /** Token → owner through the one SECURITY DEFINER function; unknown and malformed both give null. */
-export function resolveAccessToken(handle: DbHandle, kind: TokenKind, token: string): Promise<TokenOwner | null> {
+export async function resolveAccessToken(
+  handle: DbHandle,
+  kind: TokenKind,
+  token: string,
+): Promise<TokenOwner | null> {
   const secret = kind === 'manage' ? hashManageToken(token) : token;
-  return handle.db.transaction(async (tx) => {
-    await enterAppRole(handle, tx);
-    const [row] = rowsOf<{ customer_id: string; employee_id: string }>(
-      await tx.execute(sql`select customer_id, employee_id from resolve_access_token(${kind}, ${secret})`),
-    );
-    return row ? { customerId: row.customer_id, employeeId: row.employee_id } : null;
-  });
+  const query = sql`select customer_id, employee_id from resolve_access_token(${kind}, ${secret})`;
+  // On PostgreSQL the connection already is the app role: one round trip, no transaction needed.
+  const result =
+    handle.kind === 'postgres'
+      ? handle.db.execute(query)
+      : handle.db.transaction(async (tx) => {
+          await enterAppRole(handle, tx);
+          return tx.execute(query);
+        });
+  const [row] = rowsOf<{ customer_id: string; employee_id: string }>(await result);
+  return row ? { customerId: row.customer_id, employeeId: row.employee_id } : null;
 }
 
 /** Tenant ids, for operator scripts that visit each tenant in turn. */

@@ -80,7 +80,12 @@ export async function lockEmployeeLedger(tx: Tx, employeeId: string): Promise<vo
 /** Per-event keys derived from the submission key, so the unique index covers every event of a submission. */
 export const eventKey = (submissionKey: string, channel: Channel) => `${submissionKey}:${channel}`;
 
-export async function findEventsBySubmission(tx: Tx, customerId: string, submissionKey: string, channels: Channel[]) {
+export async function findEventsBySubmission(
+  tx: Tx,
+  customerId: string,
+  submissionKey: string,
+  channels: readonly Channel[],
+) {
   return tx
     .select()
     .from(consentEvents)
@@ -96,17 +101,24 @@ export async function findEventsBySubmission(tx: Tx, customerId: string, submiss
     .orderBy(asc(consentEvents.seq));
 }
 
-/** Appends decisions to the employee's chain. Call lockEmployeeLedger first in the same transaction. */
-export async function appendDecisions(tx: Tx, context: AppendContext, decisions: readonly NewDecision[]) {
+export type ChainTip = { seq: number; hash: string } | undefined;
+
+/** The newest event of an employee's chain (read it after lockEmployeeLedger, in the same transaction). */
+export async function chainTip(tx: Tx, employeeId: string): Promise<ChainTip> {
   const [last] = await tx
     .select({ seq: consentEvents.seq, hash: consentEvents.hash })
     .from(consentEvents)
-    .where(eq(consentEvents.employeeId, context.employeeId))
+    .where(eq(consentEvents.employeeId, employeeId))
     .orderBy(desc(consentEvents.seq))
     .limit(1);
-  let seq = last?.seq ?? 0;
-  let prevHash = last?.hash ?? GENESIS_HASH;
-  const rows = decisions.map((d) => {
+  return last;
+}
+
+/** Builds the next links of the chain after `tip`; pure, so the insert can be pipelined with other writes. */
+export function chainEvents(tip: ChainTip, context: AppendContext, decisions: readonly NewDecision[]): StoredEvent[] {
+  let seq = tip?.seq ?? 0;
+  let prevHash = tip?.hash ?? GENESIS_HASH;
+  return decisions.map((d) => {
     const fields: LedgerFields = {
       ...context,
       seq: ++seq,
@@ -114,13 +126,10 @@ export async function appendDecisions(tx: Tx, context: AppendContext, decisions:
       decision: d.decision,
       idempotencyKey: eventKey(context.idempotencyKey, d.channel),
     };
-    const hash = hashEvent(prevHash, fields);
-    const row = { ...fields, prevHash, hash };
-    prevHash = hash;
-    return row;
+    const event = { ...fields, prevHash, hash: hashEvent(prevHash, fields) };
+    prevHash = event.hash;
+    return event;
   });
-  if (rows.length > 0) await tx.insert(consentEvents).values(rows);
-  return rows;
 }
 
 /** Checks every chain of the current tenant. */

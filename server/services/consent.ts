@@ -17,12 +17,17 @@ import {
   employees,
 } from '../db/schema.ts';
 import { hashManageToken } from '../db/tenant.ts';
-import { appendDecisions, type NewDecision } from './consent-ledger.ts';
+import { chainEvents, chainTip, type NewDecision } from './consent-ledger.ts';
 import { noticeLabel } from './notices.ts';
 
 export type EmployeeRow = typeof employees.$inferSelect;
 type NoticeVersionRow = typeof consentNoticeVersions.$inferSelect;
 
+/**
+ * Appends the decisions to the employee's chain and updates the projection. Call lockEmployeeLedger first in the
+ * same transaction. The two reads and the two writes are each pipelined: PostgreSQL runs them in order on the
+ * transaction's connection, in one round trip per pair.
+ */
 export async function recordDecisions(
   tx: Tx,
   args: {
@@ -36,8 +41,12 @@ export async function recordDecisions(
   },
 ) {
   const { employee, notice, meta, now } = args;
-  const events = await appendDecisions(
-    tx,
+  const [tip, [current]] = await Promise.all([
+    chainTip(tx, employee.id),
+    tx.select().from(employeeConsent).where(eq(employeeConsent.employeeId, employee.id)),
+  ]);
+  const events = chainEvents(
+    tip,
     {
       customerId: employee.customerId,
       employeeId: employee.id,
@@ -51,7 +60,6 @@ export async function recordDecisions(
     args.decisions,
   );
 
-  const [current] = await tx.select().from(employeeConsent).where(eq(employeeConsent.employeeId, employee.id));
   const before = new Set<Channel>(current?.channelsConsented ?? []);
   const after = new Set(before);
   for (const d of args.decisions) {
@@ -60,30 +68,29 @@ export async function recordDecisions(
   }
   const channelsConsented = [...after].sort();
   const granted = args.decisions.some((d) => d.decision === 'grant');
+  const revokedAll = before.size > 0 && after.size === 0;
 
-  if (!current) {
-    await tx.insert(employeeConsent).values({
-      employeeId: employee.id,
-      customerId: employee.customerId,
-      email: employee.email,
-      displayName: employee.displayName,
-      enrollmentTimestamp: now,
-      consentVersion: noticeLabel(notice),
-      channelsConsented,
-      ipAddress: meta.ipAddress,
-      userAgent: meta.userAgent,
-    });
-  } else {
-    const revokedAll = before.size > 0 && after.size === 0;
-    await tx
-      .update(employeeConsent)
-      .set({
+  const writeProjection = current
+    ? tx
+        .update(employeeConsent)
+        .set({
+          channelsConsented,
+          ...(granted ? { consentVersion: noticeLabel(notice), revoked: false, revokedAt: null } : {}),
+          ...(revokedAll ? { revoked: true, revokedAt: now } : {}),
+        })
+        .where(eq(employeeConsent.employeeId, employee.id))
+    : tx.insert(employeeConsent).values({
+        employeeId: employee.id,
+        customerId: employee.customerId,
+        email: employee.email,
+        displayName: employee.displayName,
+        enrollmentTimestamp: now,
+        consentVersion: noticeLabel(notice),
         channelsConsented,
-        ...(granted ? { consentVersion: noticeLabel(notice), revoked: false, revokedAt: null } : {}),
-        ...(revokedAll ? { revoked: true, revokedAt: now } : {}),
-      })
-      .where(eq(employeeConsent.employeeId, employee.id));
-  }
+        ipAddress: meta.ipAddress,
+        userAgent: meta.userAgent,
+      });
+  await Promise.all([events.length > 0 ? tx.insert(consentEvents).values(events) : null, writeProjection]);
   return { events, channelsConsented };
 }
 

@@ -3,8 +3,9 @@
  * A submission is one transaction: identity confirmation, corrections, ledger events, projection, link status and
  * the manage secret land together. A retry with the same idempotency key returns the recorded outcome.
  */
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Channel } from '../../shared/channels.ts';
+import { CHANNELS, type Channel } from '../../shared/channels.ts';
 import type { UiLanguage } from '../../shared/languages.ts';
 import { PLATFORM_ID_FIELDS } from '../../shared/identity.ts';
 import type {
@@ -16,6 +17,7 @@ import type {
 import type { RequestMeta } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import {
+  consentNoticeVersions,
   customers,
   enrollmentLinks,
   identityConfirmations,
@@ -36,15 +38,19 @@ async function loadCustomer(tx: Tx, customerId: string) {
   return customer;
 }
 
-/** Loads the link and refuses anything but an active one. Expired and superseded read the same to the employee. */
-async function activeLink(tx: Tx, token: string, now: Date, forUpdate = false) {
-  const query = tx.select().from(enrollmentLinks).where(eq(enrollmentLinks.token, token));
-  const [link] = forUpdate ? await query.for('update') : await query;
+type LinkRow = typeof enrollmentLinks.$inferSelect;
+
+/** Refuses anything but an active link. Expired and superseded links read the same to the employee. */
+function assertActive(link: LinkRow | undefined, now: Date): LinkRow {
   if (!link) throw new AppError('LINK_INVALID');
   const state = linkState(link, now);
   if (state === 'used') throw new AppError('LINK_USED');
   if (state !== 'active') throw new AppError('LINK_EXPIRED');
   return link;
+}
+
+async function activeLink(tx: Tx, token: string, now: Date) {
+  return assertActive((await tx.select().from(enrollmentLinks).where(eq(enrollmentLinks.token, token)))[0], now);
 }
 
 export function identityOf(employee: EmployeeRow): IdentitySnapshot {
@@ -114,18 +120,26 @@ export async function submitEnrollment(
   meta: RequestMeta,
   now: Date,
 ): Promise<TReceipt> {
-  await lockEmployeeLedger(tx, owner.employeeId);
-  const customer = await loadCustomer(tx, owner.customerId);
-  const employee = await loadEmployee(tx, owner.employeeId);
+  // One pipelined round trip. PostgreSQL runs the statements in order, so every read after the lock sees what a
+  // concurrent duplicate of this submission committed before it.
+  const [, customer, employee, replay, [link], [shownNotice]] = await Promise.all([
+    lockEmployeeLedger(tx, owner.employeeId),
+    loadCustomer(tx, owner.customerId),
+    loadEmployee(tx, owner.employeeId),
+    findEventsBySubmission(tx, owner.customerId, input.idempotencyKey, CHANNELS),
+    tx.select().from(enrollmentLinks).where(eq(enrollmentLinks.token, token)).for('update'),
+    tx.select().from(consentNoticeVersions).where(eq(consentNoticeVersions.id, input.noticeVersionId)),
+  ]);
 
-  const replay = await findEventsBySubmission(tx, owner.customerId, input.idempotencyKey, customer.channels);
   if (replay.length > 0) {
     if (replay.some((e) => e.employeeId !== owner.employeeId)) throw new AppError('IDEMPOTENCY_CONFLICT');
-    const notice = await getNoticeVersion(tx, replay[0]!.noticeVersionId);
-    const [confirmation] = await tx
-      .select({ corrected: identityConfirmations.corrected })
-      .from(identityConfirmations)
-      .where(eq(identityConfirmations.employeeId, employee.id));
+    const [notice, [confirmation]] = await Promise.all([
+      getNoticeVersion(tx, replay[0]!.noticeVersionId),
+      tx
+        .select({ corrected: identityConfirmations.corrected })
+        .from(identityConfirmations)
+        .where(eq(identityConfirmations.employeeId, employee.id)),
+    ]);
     return receipt(tx, {
       customerName: customer.name,
       employee,
@@ -138,67 +152,65 @@ export async function submitEnrollment(
     });
   }
 
-  await activeLink(tx, token, now, true);
+  assertActive(link, now);
   const chosen = new Set<Channel>(input.choices.map((c) => c.channel));
   if (chosen.size !== customer.channels.length || !customer.channels.every((c) => chosen.has(c))) {
     throw new AppError('CHANNELS_MISMATCH');
   }
-  const notice = await getNoticeVersion(tx, input.noticeVersionId);
-  if (notice.language !== input.language) throw new AppError('NOTICE_MISMATCH');
+  if (!shownNotice || shownNotice.language !== input.language) throw new AppError('NOTICE_MISMATCH');
 
   const directory = identityOf(employee);
   const corrections = diffIdentity(directory, input.identity);
-  const [confirmation] = await tx
-    .insert(identityConfirmations)
-    .values({
+  const confirmationId = randomUUID();
+  const decisions = customer.channels.map((channel) => ({
+    channel,
+    decision: input.choices.find((c) => c.channel === channel)!.decision,
+  }));
+  const [, , , , manageToken] = await Promise.all([
+    tx.insert(identityConfirmations).values({
+      id: confirmationId,
       customerId: owner.customerId,
       employeeId: employee.id,
       directory,
       confirmed: input.identity,
       corrected: corrections.length > 0,
       createdAt: now,
-    })
-    .returning({ id: identityConfirmations.id });
-  if (corrections.length > 0) {
-    await tx.insert(identityCorrections).values(
-      corrections.map((c) => ({
-        ...c,
-        customerId: owner.customerId,
-        employeeId: employee.id,
-        confirmationId: confirmation!.id,
-        createdAt: now,
-      })),
-    );
-  }
+    }),
+    corrections.length > 0
+      ? tx.insert(identityCorrections).values(
+          corrections.map((c) => ({
+            ...c,
+            customerId: owner.customerId,
+            employeeId: employee.id,
+            confirmationId,
+            createdAt: now,
+          })),
+        )
+      : null,
+    recordDecisions(tx, {
+      employee,
+      decisions,
+      notice: shownNotice,
+      language: input.language,
+      meta,
+      idempotencyKey: input.idempotencyKey,
+      now,
+    }),
+    tx.update(enrollmentLinks).set({ status: 'used', usedAt: now }).where(eq(enrollmentLinks.token, token)),
+    issueManageToken(tx, employee, now),
+  ]);
 
-  const decisions = customer.channels.map((channel) => ({
-    channel,
-    decision: input.choices.find((c) => c.channel === channel)!.decision,
-  }));
-  await recordDecisions(tx, {
-    employee,
-    decisions,
-    notice,
-    language: input.language,
-    meta,
-    idempotencyKey: input.idempotencyKey,
-    now,
-  });
-  await tx
-    .update(enrollmentLinks)
-    .set({ status: 'used', usedAt: now })
-    .where(eq(enrollmentLinks.token, token));
-
-  return receipt(tx, {
+  return {
     customerName: customer.name,
-    employee,
-    recordedAt: now,
-    noticeLabel: noticeLabel(notice),
+    displayName: employee.displayName,
+    recordedAt: now.toISOString(),
+    noticeLabel: noticeLabel(shownNotice),
     language: input.language,
     decisions,
     identityCorrected: corrections.length > 0,
-    now,
-  });
+    manageToken,
+    history: await consentHistory(tx, employee.id),
+  };
 }
 
 async function receipt(
@@ -209,6 +221,10 @@ async function receipt(
     now: Date;
   },
 ): Promise<TReceipt> {
+  const [manageToken, history] = await Promise.all([
+    issueManageToken(tx, r.employee, r.now),
+    consentHistory(tx, r.employee.id),
+  ]);
   return {
     customerName: r.customerName,
     displayName: r.employee.displayName,
@@ -217,7 +233,7 @@ async function receipt(
     language: r.language,
     decisions: r.decisions,
     identityCorrected: r.identityCorrected,
-    manageToken: await issueManageToken(tx, r.employee, r.now),
-    history: await consentHistory(tx, r.employee.id),
+    manageToken,
+    history,
   };
 }

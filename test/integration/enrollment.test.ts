@@ -98,7 +98,7 @@ describe(`enrollment (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(receipt.manageToken.length).toBeGreaterThanOrEqual(40);
 
     const { events, projection, ledger } = await withTenant(t.handle, c.customerId, async (tx) => ({
-      events: await tx.select().from(consentEvents).where(eq(consentEvents.employeeId, person.id)),
+      events: await tx.select().from(consentEvents).where(eq(consentEvents.employeeId, person.id)).orderBy(consentEvents.seq),
       projection: await tx.select().from(employeeConsent).where(eq(employeeConsent.employeeId, person.id)),
       ledger: await checkTenantLedger(tx),
     }));

@@ -1,0 +1,332 @@
+/**
+ * `npm run bench:consent` — consent submission performance on real PostgreSQL (durable commits), and the size of
+ * what a phone downloads for /enroll/:token.
+ *
+ *   1. Starts the production server (`node server/main.ts`) as a child process against DATABASE_URL.
+ *   2. Closed loop at a fixed concurrency: throughput and p50/p95/p99 of `enrollment.submit` over HTTP.
+ *   3. Open loop paced at 300 submissions/s: latency at the target rate.
+ *   4. The same transaction's SQL through postgres.js directly, same concurrency: the ceiling.
+ *   5. Gzip size of the JS and CSS chromium loads for /enroll/:token, next to a bare React hello world built with
+ *      the same Vite.
+ *
+ * Needs DATABASE_URL + MIGRATE_DATABASE_URL (see .ci/start-postgres.sh) and /usr/bin/chromium.
+ * Knobs: BENCH_CONCURRENCY (default 16), BENCH_SECONDS (default 15), BENCH_RATE (default 300).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import postgres from 'postgres';
+import { CHANNELS } from '../shared/channels.ts';
+import { openDb, type DbHandle } from '../server/db/client.ts';
+import { withTenant } from '../server/db/tenant.ts';
+import { addEmployees, createCustomer } from '../server/services/customers.ts';
+import { issueEnrollmentLinks } from '../server/services/enrollment-links.ts';
+import { currentNoticeVersion } from '../server/services/notices.ts';
+import { GENESIS_HASH, hashEvent } from '../server/services/consent-ledger.ts';
+
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const RATE = Number(process.env.BENCH_RATE ?? 300);
+const PORT = Number(process.env.BENCH_PORT ?? 3999);
+const origin = `http://127.0.0.1:${PORT}`;
+const root = new URL('..', import.meta.url).pathname;
+const outDir = `${root}bench/.out`;
+
+const databaseUrl = process.env.DATABASE_URL;
+const migrateUrl = process.env.MIGRATE_DATABASE_URL;
+if (!databaseUrl || !migrateUrl) {
+  console.error('bench:consent needs DATABASE_URL and MIGRATE_DATABASE_URL: eval "$(bash .ci/start-postgres.sh)"');
+  process.exit(2);
+}
+
+type Person = { id: string; email: string; displayName: string; slack: string; token: string };
+type Fixture = { customerId: string; noticeVersionId: string; people: Person[] };
+
+async function makeFixture(db: DbHandle, count: number): Promise<Fixture> {
+  const { id: customerId } = await createCustomer(db, {
+    name: `Bench ${randomUUID().slice(0, 8)}`,
+    ceoName: 'Bench CEO',
+    outputLanguage: 'en',
+    channels: [...CHANNELS],
+  });
+  return withTenant(db, customerId, async (tx) => {
+    const people: Person[] = [];
+    for (let offset = 0; offset < count; offset += 2000) {
+      const batch = await addEmployees(
+        tx,
+        customerId,
+        Array.from({ length: Math.min(2000, count - offset) }, (_, i) => ({
+          email: `bench.${offset + i}.${randomUUID().slice(0, 6)}@bench.test`,
+          displayName: `Bench Person ${offset + i}`,
+          platformIds: { slack: `@bench${offset + i}` },
+        })),
+      );
+      const links = await issueEnrollmentLinks(tx, customerId, batch.map((p) => p.id), new Date());
+      const tokenOf = new Map(links.map((l) => [l.employeeId, l.token]));
+      people.push(
+        ...batch.map((p) => ({ id: p.id, email: p.email, displayName: p.displayName, slack: p.platformIds.slack ?? '', token: tokenOf.get(p.id)! })),
+      );
+    }
+    return { customerId, noticeVersionId: (await currentNoticeVersion(tx, 'en')).id, people };
+  });
+}
+
+function percentile(sorted: number[], p: number) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function summarize(latencies: number[], elapsedMs: number, errors: number) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    submissions: latencies.length,
+    errors,
+    throughputPerS: +(latencies.length / (elapsedMs / 1000)).toFixed(1),
+    p50Ms: +percentile(sorted, 50).toFixed(2),
+    p95Ms: +percentile(sorted, 95).toFixed(2),
+    p99Ms: +percentile(sorted, 99).toFixed(2),
+  };
+}
+
+function submitBody(f: Fixture, p: Person) {
+  return JSON.stringify({
+    token: p.token,
+    idempotencyKey: randomUUID(),
+    noticeVersionId: f.noticeVersionId,
+    language: 'en',
+    identity: { email: p.email, displayName: p.displayName, platformIds: { slack: p.slack } },
+    choices: CHANNELS.map((channel, i) => ({ channel, decision: i % 2 === 0 ? 'grant' : 'deny' })),
+    acknowledged: true,
+  });
+}
+
+async function submitOverHttp(f: Fixture, p: Person): Promise<boolean> {
+  const response = await fetch(`${origin}/trpc/enrollment.submit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'user-agent': 'bench' },
+    body: submitBody(f, p),
+  });
+  await response.arrayBuffer();
+  return response.ok;
+}
+
+/** Closed loop: CONCURRENCY workers, each submitting as soon as its previous submission returned. */
+async function closedLoop(people: Person[], run: (p: Person) => Promise<boolean>, seconds: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < deadline && next < people.length) {
+        const person = people[next++]!;
+        const t0 = performance.now();
+        const ok = await run(person).catch(() => false);
+        if (ok) latencies.push(performance.now() - t0);
+        else errors++;
+      }
+    }),
+  );
+  return summarize(latencies, performance.now() - start, errors);
+}
+
+/** Open loop: one submission every 1/RATE s regardless of how long earlier ones take (no coordinated omission). */
+async function openLoop(people: Person[], run: (p: Person) => Promise<boolean>, seconds: number, rate: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  const total = Math.min(people.length, Math.floor(seconds * rate));
+  const start = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    pending.push(
+      run(people[i]!)
+        .catch(() => false)
+        .then((ok) => {
+          if (ok) latencies.push(performance.now() - due);
+          else errors++;
+        }),
+    );
+  }
+  await Promise.all(pending);
+  return summarize(latencies, performance.now() - start, errors);
+}
+
+/**
+ * The submission's transaction written out by hand for postgres.js: the same reads and writes the service performs
+ * (tenant, lock, idempotency check, link, notice, identity confirmation, four chained events, projection, link
+ * status, manage token, history), minus tRPC, HTTP, validation and the ORM.
+ */
+function directSql(sql: postgres.Sql, f: Fixture) {
+  return async (p: Person) => {
+    const key = randomUUID();
+    const now = new Date();
+    await sql.begin(async (tx) => {
+      await tx`select set_config('app.customer_id', ${f.customerId}, true)`;
+      await tx`select customer_id, employee_id from resolve_access_token('enroll', ${p.token})`;
+      await tx`select pg_advisory_xact_lock(hashtextextended(${p.id}, 7))`;
+      await tx`select * from customers where id = ${f.customerId}`;
+      await tx`select * from employees where id = ${p.id}`;
+      await tx`select id from consent_events where customer_id = ${f.customerId} and idempotency_key in ${tx(CHANNELS.map((c) => `${key}:${c}`))}`;
+      await tx`select * from enrollment_links where token = ${p.token} for update`;
+      await tx`select * from consent_notice_versions where id = ${f.noticeVersionId}`;
+      const identity = { email: p.email, displayName: p.displayName, platformIds: { slack: p.slack } };
+      await tx`insert into identity_confirmations (customer_id, employee_id, directory, confirmed, corrected, created_at)
+               values (${f.customerId}, ${p.id}, ${tx.json(identity)}, ${tx.json(identity)}, false, ${now})`;
+      const [last] = await tx`select seq, hash from consent_events where employee_id = ${p.id} order by seq desc limit 1`;
+      let prevHash = (last?.hash as string | undefined) ?? GENESIS_HASH;
+      const rows = CHANNELS.map((channel, i) => {
+        const fields = {
+          customerId: f.customerId, employeeId: p.id, seq: i + 1, channel, decision: i % 2 === 0 ? ('grant' as const) : ('deny' as const),
+          noticeVersionId: f.noticeVersionId, language: 'en', occurredAt: now, ipAddress: '127.0.0.1', userAgent: 'bench', idempotencyKey: `${key}:${channel}`,
+        };
+        const hash = hashEvent(prevHash, fields);
+        const row = {
+          customer_id: f.customerId, employee_id: p.id, seq: fields.seq, channel, decision: fields.decision, notice_version_id: f.noticeVersionId,
+          language: 'en', occurred_at: now, ip_address: '127.0.0.1', user_agent: 'bench', idempotency_key: fields.idempotencyKey, prev_hash: prevHash, hash,
+        };
+        prevHash = hash;
+        return row;
+      });
+      await tx`insert into consent_events ${tx(rows)}`;
+      await tx`select * from employee_consent where employee_id = ${p.id}`;
+      await tx`insert into employee_consent (employee_id, customer_id, email, display_name, enrollment_timestamp, consent_version,
+               channels_consented, ip_address, user_agent)
+               values (${p.id}, ${f.customerId}, ${p.email}, ${p.displayName}, ${now}, 'v1-en', ${tx.json(['email', 'video'])}, '127.0.0.1', 'bench')`;
+      await tx`update enrollment_links set status = 'used', used_at = ${now} where token = ${p.token}`;
+      const tokenHash = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('hex');
+      await tx`insert into consent_manage_tokens (token_hash, employee_id, customer_id, created_at) values (${tokenHash}, ${p.id}, ${f.customerId}, ${now})`;
+      await tx`select e.*, v.version from consent_events e join consent_notice_versions v on v.id = e.notice_version_id where e.employee_id = ${p.id} order by e.seq`;
+    });
+    return true;
+  };
+}
+
+async function startServer(): Promise<ChildProcess> {
+  const nodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeFlags, 'server/main.ts'], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(PORT), HOST: '127.0.0.1', SEED_DEMO: 'never' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('PanOps is running')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return child;
+}
+
+function assetSizes(dir: string, files: string[]) {
+  return files.reduce(
+    (acc, file) => {
+      const bytes = readFileSync(`${dir}/${file}`);
+      const gz = gzipSync(bytes, { level: 9 }).length;
+      if (file.endsWith('.css')) acc.cssGzip += gz;
+      else acc.jsGzip += gz;
+      return acc;
+    },
+    { jsGzip: 0, cssGzip: 0 },
+  );
+}
+
+async function bundleSizes(token: string) {
+  const built = spawn(process.execPath, [`${root}node_modules/vite/bin/vite.js`, 'build', '--config', 'bench/hello-react/vite.config.ts'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  await new Promise((resolve) => built.on('exit', resolve));
+  const helloDir = `${outDir}/hello-react/assets`;
+  const hello = assetSizes(helloDir, readdirSync(helloDir));
+
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
+  const loaded = new Set<string>();
+  page.on('requestfinished', (request) => {
+    // The service worker's background precache is not what the route loads; it is reported separately.
+    if (request.serviceWorker()) return;
+    const path = new URL(request.url()).pathname;
+    if (/\.(js|css)$/.test(path)) loaded.add(path.replace(/^\/assets\//, ''));
+  });
+  await page.goto(`${origin}/enroll/${token}`, { waitUntil: 'networkidle' });
+  await page.waitForSelector('.step');
+  await page.waitForLoadState('networkidle');
+  await browser.close();
+  const files = [...loaded].filter((f) => !f.startsWith('/'));
+  const enroll = assetSizes(`${root}dist/assets`, files);
+  const total = (s: { jsGzip: number; cssGzip: number }) => s.jsGzip + s.cssGzip;
+  return {
+    enrollRoute: { ...enroll, files: files.length, totalGzip: total(enroll) },
+    helloReact: { ...hello, totalGzip: total(hello) },
+    ratio: +(total(enroll) / total(hello)).toFixed(3),
+    otherRequests: [...loaded].filter((f) => f.startsWith('/')),
+  };
+}
+
+async function main() {
+  if (!existsSync(`${root}dist/index.html`)) throw new Error('dist/ is missing: run `npm run build` first');
+  mkdirSync(outDir, { recursive: true });
+  const db = await openDb({ databaseUrl, migrateDatabaseUrl: migrateUrl, max: 4 });
+  const [settings] = await postgres(migrateUrl!, { max: 1 })`select current_setting('fsync') as fsync, current_setting('synchronous_commit') as synchronous_commit, version() as version`.then(
+    (rows) => rows,
+  );
+  const needed = Math.ceil(SECONDS * Math.max(RATE, 900)) + 500;
+  console.log(`Preparing ${needed * 3} employees with enrollment links…`);
+  const [closedFixture, openFixture, directFixture] = [
+    await makeFixture(db, needed),
+    await makeFixture(db, needed),
+    await makeFixture(db, needed),
+  ];
+  await db.close();
+
+  const server = await startServer();
+  try {
+    const warm = closedFixture.people.splice(0, 200);
+    await closedLoop(warm, (p) => submitOverHttp(closedFixture, p), 5);
+
+    console.log(`Closed loop over HTTP, concurrency ${CONCURRENCY}, ${SECONDS}s…`);
+    const closed = await closedLoop(closedFixture.people, (p) => submitOverHttp(closedFixture, p), SECONDS);
+    console.log(`Open loop over HTTP at ${RATE}/s, ${SECONDS}s…`);
+    const open = await openLoop(openFixture.people, (p) => submitOverHttp(openFixture, p), SECONDS, RATE);
+
+    console.log(`Direct SQL through postgres.js, concurrency ${CONCURRENCY}, ${SECONDS}s…`);
+    const sql = postgres(databaseUrl!, { max: CONCURRENCY, onnotice: () => {} });
+    const direct = await closedLoop(directFixture.people, directSql(sql, directFixture), SECONDS);
+    await sql.end();
+
+    console.log('Measuring what /enroll/:token loads…');
+    const bundle = await bundleSizes(openFixture.people.at(-1)!.token);
+
+    const result = {
+      at: new Date().toISOString(),
+      postgres: settings,
+      concurrency: CONCURRENCY,
+      seconds: SECONDS,
+      closedLoopHttp: closed,
+      openLoopHttp: { targetRatePerS: RATE, ...open },
+      directSqlCeiling: direct,
+      httpShareOfCeiling: +(closed.throughputPerS / direct.throughputPerS).toFixed(3),
+      bundle,
+    };
+    writeFileSync(`${outDir}/consent.json`, JSON.stringify(result, null, 2));
+    console.log(JSON.stringify(result, null, 2));
+    const pass = (ok: boolean) => (ok ? 'met' : 'NOT met');
+    console.log(`\nTargets:
+  p99 <= 25 ms at ${RATE}/s:            ${open.p99Ms} ms — ${pass(open.p99Ms <= 25 && open.errors === 0)}
+  throughput >= 60% of direct SQL:     ${(result.httpShareOfCeiling * 100).toFixed(1)}% — ${pass(result.httpShareOfCeiling >= 0.6)}
+  /enroll <= 1.6x bare React (gzip):   ${bundle.ratio}x — ${pass(bundle.ratio <= 1.6)}`);
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+await main();

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { loadEnv } from '../../server/env.ts';
+
+describe('loadEnv', () => {
+  it('applies defaults to an empty environment', () => {
+    const env = loadEnv({});
+    expect(env.PORT).toBe(3000);
+    expect(env.HOST).toBe('0.0.0.0');
+    expect(env.NODE_ENV).toBe('development');
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.MIGRATE_DATABASE_URL).toBeUndefined();
+    expect(env.TRUST_PROXY).toBe(false);
+    expect(env.SEED_DEMO).toBe('auto');
+  });
+
+  it('does not read process.env when given a source', () => {
+    const env = loadEnv({ PORT: '8080' });
+    expect(env.PORT).toBe(8080);
+  });
+
+  it('rejects a non-numeric PORT and names the field', () => {
+    expect(() => loadEnv({ PORT: 'abc' })).toThrow(/PORT/);
+  });
+
+  it('rejects an out-of-range PORT', () => {
+    expect(() => loadEnv({ PORT: '70000' })).toThrow(/PORT/);
+  });
+
+  it('rejects a DATABASE_URL that is not a URL and names the field', () => {
+    expect(() => loadEnv({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
+  });
+
+  it('accepts a PostgreSQL URL', () => {
+    const url = 'postgres://panops_app:secret@db.internal:5432/panops';
+    expect(loadEnv({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
+  });
+
+  it('parses TRUST_PROXY as a boolean string', () => {
+    expect(loadEnv({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(loadEnv({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(() => loadEnv({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('rejects an unknown NODE_ENV', () => {
+    expect(() => loadEnv({ NODE_ENV: 'staging' })).toThrow(/NODE_ENV/);
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_UI_LANGUAGE,
+  ISO_639_1,
+  isIso6391,
+  isUiLanguage,
+  pickUiLanguage,
+  UI_LANGUAGES,
+} from '../../shared/languages.ts';
+
+describe('pickUiLanguage', () => {
+  it('matches a regional tag on its base language', () => {
+    expect(pickUiLanguage(['fr-CA', 'en'])).toBe('fr');
+  });
+
+  it('skips unsupported languages and takes the first supported one', () => {
+    expect(pickUiLanguage(['pt-BR', 'de'])).toBe('de');
+  });
+
+  it('falls back to English with no preferences', () => {
+    expect(pickUiLanguage([])).toBe('en');
+    expect(DEFAULT_UI_LANGUAGE).toBe('en');
+  });
+
+  it('falls back to English when nothing is supported', () => {
+    expect(pickUiLanguage(['pt-BR', 'ja', ''])).toBe('en');
+  });
+
+  it('is case-insensitive', () => {
+    expect(pickUiLanguage(['AR'])).toBe('ar');
+    expect(pickUiLanguage(['ES-mx'])).toBe('es');
+  });
+});
+
+describe('ISO 639-1', () => {
+  it('recognises two-letter codes', () => {
+    for (const code of ['en', 'zh', 'ar']) expect(isIso6391(code), code).toBe(true);
+  });
+
+  it('rejects three-letter, unassigned, upper-case and empty codes', () => {
+    for (const code of ['eng', 'xx', 'EN', '']) expect(isIso6391(code), JSON.stringify(code)).toBe(false);
+  });
+
+  it('the list has no duplicates, at least 180 entries, all lower-case two-letter', () => {
+    expect(new Set(ISO_639_1).size).toBe(ISO_639_1.length);
+    expect(ISO_639_1.length).toBeGreaterThanOrEqual(180);
+    for (const code of ISO_639_1) expect(code).toMatch(/^[a-z]{2}$/);
+  });
+
+  it('every UI language is an ISO 639-1 code', () => {
+    for (const lng of UI_LANGUAGES) {
+      expect(isIso6391(lng), lng).toBe(true);
+      expect(isUiLanguage(lng)).toBe(true);
+    }
+    expect(isUiLanguage('zh')).toBe(false);
+  });
+});
