@@ -9,7 +9,9 @@ const realPostgres = Boolean(process.env.DATABASE_URL);
 
 export default defineConfig({
   test: {
-    reporters: ['default'],
+    // CI also writes machine-readable results, from which .ci/run prints its "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: process.env.CI ? { json: '.ci/results.json' } : undefined,
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
@@ -40,6 +42,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          expect: { poll: { timeout: 10_000, interval: 50 } },
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -6,9 +6,11 @@ import { initI18n } from './i18n/index.ts';
 import { matchEmployeeRoute } from './employee/router.tsx';
 import './styles.css';
 
-const isEmployeeScreen = matchEmployeeRoute(window.location.pathname).name !== 'other';
-const [app] = await Promise.all([
-  isEmployeeScreen ? import('./employee/boot.tsx') : import('./portal/boot.tsx'),
-  initI18n(),
-]);
+// Two separate import() statements: in one conditional expression Vite would preload both apps' chunks.
+function loadApp() {
+  if (matchEmployeeRoute(window.location.pathname).name !== 'other') return import('./employee/boot.tsx');
+  return import('./portal/boot.tsx');
+}
+
+const [app] = await Promise.all([loadApp(), initI18n()]);
 app.mount(document.getElementById('root')!);
