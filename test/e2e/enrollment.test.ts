@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consentEvents, employeeConsent, noticeViews } from '../../server/db/schema.ts';
 import { withTenant } from '../../server/db/tenant.ts';
 import { createAppServer, distDir } from '../../server/http.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { injectInsertFault, openTestDb, type TestDb } from '../helpers/db.ts';
 import { makeCustomer } from '../helpers/factories.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -173,10 +173,7 @@ describe.skipIf(!haveChromium)('employee app in chromium (390×844)', () => {
     await tap(choice(page, 'video', "Don't allow"));
     await tap(page.getByRole('checkbox'));
 
-    const trigger = `e2e_fault_${person.id.replaceAll('-', '')}`;
-    await t.owner(`create function ${trigger}() returns trigger language plpgsql as $$ begin raise exception 'injected'; end $$`);
-    await t.owner(`create trigger ${trigger} before insert on employee_consent for each row
-      when (new.employee_id = '${person.id}') execute function ${trigger}()`);
+    const removeFault = await injectInsertFault(t, 'employee_consent', person.id);
     try {
       await tap(page.getByRole('button', { name: 'Submit my choices' }));
       await expect.poll(() => page.getByRole('alert').textContent()).toContain('Not saved');
@@ -186,8 +183,7 @@ describe.skipIf(!haveChromium)('employee app in chromium (390×844)', () => {
       expect(await page.getByRole('checkbox').isChecked()).toBe(true);
       expect(await events(c.customerId, person.id)).toHaveLength(0);
     } finally {
-      await t.owner(`drop trigger ${trigger} on employee_consent`);
-      await t.owner(`drop function ${trigger}()`);
+      await removeFault();
     }
 
     // The network drops the next attempt: still not saved, still nothing replayed behind the user's back.

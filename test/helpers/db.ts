@@ -39,3 +39,15 @@ export async function openTestDb(): Promise<TestDb> {
     close: () => handle.close(),
   };
 }
+
+/** A real database fault: inserts into `table` for one employee fail until the returned function removes it. */
+export async function injectInsertFault(db: TestDb, table: string, employeeId: string): Promise<() => Promise<void>> {
+  const name = `fault_${employeeId.replaceAll('-', '')}`;
+  await db.owner(`create function ${name}() returns trigger language plpgsql as $$ begin raise exception 'injected fault'; end $$`);
+  await db.owner(`create trigger ${name} before insert on ${table} for each row
+    when (new.employee_id = '${employeeId}') execute function ${name}()`);
+  return async () => {
+    await db.owner(`drop trigger ${name} on ${table}`);
+    await db.owner(`drop function ${name}()`);
+  };
+}

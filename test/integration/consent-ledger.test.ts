@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../server/db/tenant.ts';
 import { checkAllLedgers } from '../../server/scripts/ledger-check.ts';
 import { checkTenantLedger, consentedChannelsAt } from '../../server/services/consent-ledger.ts';
-import { callerFor } from '../helpers/caller.ts';
+import { callerFor, enroll } from '../helpers/caller.ts';
 import { openTestDb, testDbKind, type TestDb } from '../helpers/db.ts';
 import { makeCustomer } from '../helpers/factories.ts';
 
@@ -13,26 +13,15 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function enroll(token: string, at: Date, decisions: Record<string, 'grant' | 'deny'>) {
-  const api = callerFor(t.handle, { now: at });
-  const view = await api.enrollment.get({ token, language: 'en' });
-  return api.enrollment.submit({
-    token,
-    idempotencyKey: randomUUID(),
-    noticeVersionId: view.notice.versionId,
-    language: 'en',
-    identity: view.identity,
-    choices: view.channels.map((channel) => ({ channel, decision: decisions[channel] ?? 'deny' })),
-    acknowledged: true,
-  });
-}
+const enrollAt = (token: string, now: Date, decisions: Parameters<typeof enroll>[2]) =>
+  enroll(t.handle, token, decisions, { now });
 
 describe(`consent ledger (${testDbKind})`, () => {
   it('answers which channels had valid consent at any point in time', async () => {
     const t0 = new Date('2026-03-01T09:00:00Z');
     const c = await makeCustomer(t.handle, { now: t0 });
     const person = c.employees[0]!;
-    const receipt = await enroll(person.token, new Date('2026-03-02T09:00:00Z'), { email: 'grant', messaging: 'grant' });
+    const receipt = await enrollAt(person.token, new Date('2026-03-02T09:00:00Z'), { email: 'grant', messaging: 'grant' });
     await callerFor(t.handle, { now: new Date('2026-03-05T09:00:00Z') }).consent.update({
       manageToken: receipt.manageToken,
       action: 'withdraw',
@@ -54,8 +43,8 @@ describe(`consent ledger (${testDbKind})`, () => {
 
   it('reports an edited event as a broken chain, from that event on', async () => {
     const c = await makeCustomer(t.handle, { count: 2 });
-    await enroll(c.employees[0]!.token, new Date(), { email: 'grant' });
-    await enroll(c.employees[1]!.token, new Date(), { email: 'grant', video: 'grant' });
+    await enrollAt(c.employees[0]!.token, new Date(), { email: 'grant' });
+    await enrollAt(c.employees[1]!.token, new Date(), { email: 'grant', video: 'grant' });
     expect((await withTenant(t.handle, c.customerId, checkTenantLedger)).breaks).toEqual([]);
 
     // Tamper as the owner: switch the trigger off, flip a refusal into a grant, switch it back on.
@@ -77,7 +66,7 @@ describe(`consent ledger (${testDbKind})`, () => {
   it('reports a deleted event as a gap', async () => {
     const c = await makeCustomer(t.handle);
     const person = c.employees[0]!;
-    await enroll(person.token, new Date(), { email: 'grant' });
+    await enrollAt(person.token, new Date(), { email: 'grant' });
     await t.owner(`select set_config('app.customer_id', $1, false)`, [c.customerId]);
     try {
       await t.owner(`alter table consent_events disable trigger consent_events_no_update_delete`);

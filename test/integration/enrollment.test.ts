@@ -14,8 +14,8 @@ import {
 import { withTenant } from '../../server/db/tenant.ts';
 import { appCodeOf } from '../../server/errors.ts';
 import { checkTenantLedger } from '../../server/services/consent-ledger.ts';
-import { callerFor } from '../helpers/caller.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { callerFor, grantAll, submission } from '../helpers/caller.ts';
+import { injectInsertFault, openTestDb, type TestDb } from '../helpers/db.ts';
 import { linkRow, makeCustomer } from '../helpers/factories.ts';
 
 let t: TestDb;
@@ -24,7 +24,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const allGrant = CHANNELS.map((channel) => ({ channel, decision: 'grant' as const }));
 
 async function expectAppError(promise: Promise<unknown>, appCode: string, httpCode?: TRPCError['code']) {
   const error = await promise.then(
@@ -39,16 +38,7 @@ async function expectAppError(promise: Promise<unknown>, appCode: string, httpCo
 async function openAndSubmit(token: string, overrides: Record<string, unknown> = {}) {
   const api = callerFor(t.handle);
   const view = await api.enrollment.get({ token, language: 'en' });
-  return api.enrollment.submit({
-    token,
-    idempotencyKey: randomUUID(),
-    noticeVersionId: view.notice.versionId,
-    language: 'en',
-    identity: view.identity,
-    choices: allGrant,
-    acknowledged: true,
-    ...overrides,
-  });
+  return api.enrollment.submit({ ...submission(token, view, grantAll(view.channels)), ...overrides });
 }
 
 describe(`enrollment (${process.env.TEST_DB ?? 'pglite'})`, () => {
@@ -129,15 +119,7 @@ describe(`enrollment (${process.env.TEST_DB ?? 'pglite'})`, () => {
     const person = c.employees[0]!;
     const api = callerFor(t.handle);
     const view = await api.enrollment.get({ token: person.token, language: 'en' });
-    const input = {
-      token: person.token,
-      idempotencyKey: randomUUID(),
-      noticeVersionId: view.notice.versionId,
-      language: 'en' as const,
-      identity: view.identity,
-      choices: allGrant,
-      acknowledged: true as const,
-    };
+    const input = submission(person.token, view, grantAll(view.channels));
     const [first, second] = await Promise.all([api.enrollment.submit(input), api.enrollment.submit(input)]);
     const third = await api.enrollment.submit(input);
     expect(second.decisions).toEqual(first.decisions);
@@ -268,26 +250,13 @@ describe(`enrollment (${process.env.TEST_DB ?? 'pglite'})`, () => {
     const person = c.employees[0]!;
     const api = callerFor(t.handle);
     const view = await api.enrollment.get({ token: person.token, language: 'en' });
-    const input = {
-      token: person.token,
-      idempotencyKey: randomUUID(),
-      noticeVersionId: view.notice.versionId,
-      language: 'en' as const,
-      identity: view.identity,
-      choices: allGrant,
-      acknowledged: true as const,
-    };
+    const input = submission(person.token, view, grantAll(view.channels));
     // A real database fault, after the ledger insert: the projection write fails for this one employee.
-    const trigger = `fault_${person.id.replaceAll('-', '')}`;
-    await t.owner(`create function ${trigger}() returns trigger language plpgsql as $$
-      begin raise exception 'injected fault'; end $$`);
-    await t.owner(`create trigger ${trigger} before insert on employee_consent for each row
-      when (new.employee_id = '${person.id}') execute function ${trigger}()`);
+    const removeFault = await injectInsertFault(t, 'employee_consent', person.id);
     try {
       await expectAppError(api.enrollment.submit(input), 'NOT_SAVED', 'SERVICE_UNAVAILABLE');
     } finally {
-      await t.owner(`drop trigger ${trigger} on employee_consent`);
-      await t.owner(`drop function ${trigger}()`);
+      await removeFault();
     }
     const after = await withTenant(t.handle, c.customerId, async (tx) => ({
       events: await tx.select().from(consentEvents).where(eq(consentEvents.employeeId, person.id)),

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consentEvents, employeeConsent } from '../../server/db/schema.ts';
 import { withTenant } from '../../server/db/tenant.ts';
 import { checkTenantLedger } from '../../server/services/consent-ledger.ts';
-import { callerFor } from '../helpers/caller.ts';
+import type { Channel } from '../../shared/channels.ts';
+import { callerFor, enroll } from '../helpers/caller.ts';
 import { openTestDb, testDbKind, type TestDb } from '../helpers/db.ts';
 import { makeCustomer } from '../helpers/factories.ts';
 
@@ -15,20 +16,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function enrolled(grants: string[] = ['email', 'messaging', 'video', 'sms_voice']) {
+async function enrolled(grants: Channel[] = ['email', 'messaging', 'video', 'sms_voice']) {
   const c = await makeCustomer(t.handle);
   const person = c.employees[0]!;
-  const api = callerFor(t.handle);
-  const view = await api.enrollment.get({ token: person.token, language: 'en' });
-  const receipt = await api.enrollment.submit({
-    token: person.token,
-    idempotencyKey: randomUUID(),
-    noticeVersionId: view.notice.versionId,
-    language: 'en',
-    identity: view.identity,
-    choices: view.channels.map((channel) => ({ channel, decision: grants.includes(channel) ? 'grant' : 'deny' })),
-    acknowledged: true,
-  });
+  const receipt = await enroll(t.handle, person.token, Object.fromEntries(grants.map((g) => [g, 'grant'])));
   const projection = () =>
     withTenant(t.handle, c.customerId, async (tx) => {
       const [row] = await tx.select().from(employeeConsent).where(eq(employeeConsent.employeeId, person.id));
@@ -115,18 +106,8 @@ describe(`manage my consent (${testDbKind})`, () => {
     expect((unknown as TRPCError).code).toBe('NOT_FOUND');
     expect((unknown as TRPCError).message).toBe('MANAGE_LINK_INVALID');
     const c2 = await makeCustomer(t.handle, { channels: ['email'] });
-    const api2 = callerFor(t.handle);
-    const view = await api2.enrollment.get({ token: c2.employees[0]!.token, language: 'en' });
-    const receipt = await api2.enrollment.submit({
-      token: c2.employees[0]!.token,
-      idempotencyKey: randomUUID(),
-      noticeVersionId: view.notice.versionId,
-      language: 'en',
-      identity: view.identity,
-      choices: [{ channel: 'email', decision: 'grant' }],
-      acknowledged: true,
-    });
-    const wrong = await api2.consent
+    const receipt = await enroll(t.handle, c2.employees[0]!.token, { email: 'grant' });
+    const wrong = await api.consent
       .update({ manageToken: receipt.manageToken, action: 'withdraw', idempotencyKey: randomUUID(), channels: ['video'] })
       .catch((e: TRPCError) => e);
     expect((wrong as TRPCError).message).toBe('CHANNELS_MISMATCH');

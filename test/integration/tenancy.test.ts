@@ -16,7 +16,7 @@ import {
 } from '../../server/db/schema.ts';
 import { listTenantIds, resolveAccessToken, withTenant } from '../../server/db/tenant.ts';
 import { sqlStateOf } from '../../server/errors.ts';
-import { callerFor } from '../helpers/caller.ts';
+import { enroll } from '../helpers/caller.ts';
 import { openTestDb, testDbKind, type TestDb } from '../helpers/db.ts';
 import { makeCustomer, makeEmployee, type TestCustomer } from '../helpers/factories.ts';
 
@@ -29,17 +29,7 @@ beforeAll(async () => {
   a = await makeCustomer(t.handle, { count: 2 });
   b = await makeCustomer(t.handle, { count: 2 });
   // Give B a consent record too, so B has rows in every table.
-  const api = callerFor(t.handle);
-  const view = await api.enrollment.get({ token: b.employees[0]!.token, language: 'en' });
-  await api.enrollment.submit({
-    token: b.employees[0]!.token,
-    idempotencyKey: randomUUID(),
-    noticeVersionId: view.notice.versionId,
-    language: 'en',
-    identity: view.identity,
-    choices: view.channels.map((channel) => ({ channel, decision: 'grant' as const })),
-    acknowledged: true,
-  });
+  await enroll(t.handle, b.employees[0]!.token, { email: 'grant', video: 'grant' });
 });
 afterAll(() => t.close());
 
