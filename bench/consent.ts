@@ -15,6 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import postgres from 'postgres';
@@ -102,14 +103,29 @@ function submitBody(f: Fixture, p: Person) {
   });
 }
 
-async function submitOverHttp(f: Fixture, p: Person): Promise<boolean> {
-  const response = await fetch(`${origin}/trpc/enrollment.submit`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'user-agent': 'bench' },
-    body: submitBody(f, p),
+// node:http with keep-alive rather than fetch: the load generator shares the machine's two cores with the server
+// and PostgreSQL, so it should spend as little CPU per request as it can.
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+function submitOverHttp(f: Fixture, p: Person): Promise<boolean> {
+  const body = submitBody(f, p);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${origin}/trpc/enrollment.submit`,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'bench' },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 200));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
-  await response.arrayBuffer();
-  return response.ok;
 }
 
 /** Closed loop: CONCURRENCY workers, each submitting as soon as its previous submission returned. */
@@ -158,27 +174,36 @@ async function openLoop(people: Person[], run: (p: Person) => Promise<boolean>, 
 }
 
 /**
- * The submission's transaction written out by hand for postgres.js: the same reads and writes the service performs
- * (tenant, lock, idempotency check, link, notice, identity confirmation, four chained events, projection, link
- * status, manage token, history), minus tRPC, HTTP, validation and the ORM.
+ * The submission's transaction written out by hand for postgres.js: the same statements, in the same pipelined
+ * batches, as the service (token + tenant, lock, idempotency check, link, notice, identity confirmation, four chained
+ * events, projection, link status, manage token, history), minus HTTP, tRPC, validation and the ORM.
  */
 function directSql(sql: postgres.Sql, f: Fixture) {
   return async (p: Person) => {
     const key = randomUUID();
     const now = new Date();
     await sql.begin(async (tx) => {
-      await tx`select set_config('app.customer_id', ${f.customerId}, true)`;
-      await tx`select customer_id, employee_id from resolve_access_token('enroll', ${p.token})`;
-      await tx`select pg_advisory_xact_lock(hashtextextended(${p.id}, 7))`;
-      await tx`select * from customers where id = ${f.customerId}`;
-      await tx`select * from employees where id = ${p.id}`;
-      await tx`select id from consent_events where customer_id = ${f.customerId} and idempotency_key in ${tx(CHANNELS.map((c) => `${key}:${c}`))}`;
-      await tx`select * from enrollment_links where token = ${p.token} for update`;
-      await tx`select * from consent_notice_versions where id = ${f.noticeVersionId}`;
+      await tx`select r.customer_id, r.employee_id, set_config('app.customer_id', r.customer_id::text, true)
+               from resolve_access_token('enroll', ${p.token}) r`;
+      // The same pipelined batches as server/services/enrollment.ts.
+      await Promise.all([
+        tx`select pg_advisory_xact_lock(hashtextextended(${p.id}, 7))`,
+        tx`select * from customers where id = ${f.customerId}`,
+        tx`select * from employees where id = ${p.id}`,
+        tx`select * from consent_events where customer_id = ${f.customerId} and idempotency_key in ${tx(CHANNELS.map((c) => `${key}:${c}`))} order by seq`,
+        tx`select * from enrollment_links where token = ${p.token} for update`,
+        tx`select * from consent_notice_versions where id = ${f.noticeVersionId}`,
+      ]);
       const identity = { email: p.email, displayName: p.displayName, platformIds: { slack: p.slack } };
-      await tx`insert into identity_confirmations (customer_id, employee_id, directory, confirmed, corrected, created_at)
-               values (${f.customerId}, ${p.id}, ${tx.json(identity)}, ${tx.json(identity)}, false, ${now})`;
-      const [last] = await tx`select seq, hash from consent_events where employee_id = ${p.id} order by seq desc limit 1`;
+      const tokenHash = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('hex');
+      const [, [last]] = await Promise.all([
+        tx`insert into identity_confirmations (id, customer_id, employee_id, directory, confirmed, corrected, created_at)
+           values (${randomUUID()}, ${f.customerId}, ${p.id}, ${tx.json(identity)}, ${tx.json(identity)}, false, ${now})`,
+        tx`select seq, hash from consent_events where employee_id = ${p.id} order by seq desc limit 1`,
+        tx`select * from employee_consent where employee_id = ${p.id}`,
+        tx`update enrollment_links set status = 'used', used_at = ${now} where token = ${p.token}`,
+        tx`insert into consent_manage_tokens (token_hash, employee_id, customer_id, created_at) values (${tokenHash}, ${p.id}, ${f.customerId}, ${now})`,
+      ]);
       let prevHash = (last?.hash as string | undefined) ?? GENESIS_HASH;
       const rows = CHANNELS.map((channel, i) => {
         const fields = {
@@ -187,23 +212,59 @@ function directSql(sql: postgres.Sql, f: Fixture) {
         };
         const hash = hashEvent(prevHash, fields);
         const row = {
-          customer_id: f.customerId, employee_id: p.id, seq: fields.seq, channel, decision: fields.decision, notice_version_id: f.noticeVersionId,
+          id: randomUUID(), customer_id: f.customerId, employee_id: p.id, seq: fields.seq, channel, decision: fields.decision, notice_version_id: f.noticeVersionId,
           language: 'en', occurred_at: now, ip_address: '127.0.0.1', user_agent: 'bench', idempotency_key: fields.idempotencyKey, prev_hash: prevHash, hash,
         };
         prevHash = hash;
         return row;
       });
-      await tx`insert into consent_events ${tx(rows)}`;
-      await tx`select * from employee_consent where employee_id = ${p.id}`;
-      await tx`insert into employee_consent (employee_id, customer_id, email, display_name, enrollment_timestamp, consent_version,
-               channels_consented, ip_address, user_agent)
-               values (${p.id}, ${f.customerId}, ${p.email}, ${p.displayName}, ${now}, 'v1-en', ${tx.json(['email', 'video'])}, '127.0.0.1', 'bench')`;
-      await tx`update enrollment_links set status = 'used', used_at = ${now} where token = ${p.token}`;
-      const tokenHash = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('hex');
-      await tx`insert into consent_manage_tokens (token_hash, employee_id, customer_id, created_at) values (${tokenHash}, ${p.id}, ${f.customerId}, ${now})`;
+      await Promise.all([
+        tx`insert into consent_events ${tx(rows)}`,
+        tx`insert into employee_consent (employee_id, customer_id, email, display_name, enrollment_timestamp, consent_version,
+           channels_consented, ip_address, user_agent)
+           values (${p.id}, ${f.customerId}, ${p.email}, ${p.displayName}, ${now}, 'v1-en', ${tx.json(['email', 'video'])}, '127.0.0.1', 'bench')`,
+      ]);
       await tx`select e.*, v.version from consent_events e join consent_notice_versions v on v.id = e.notice_version_id where e.employee_id = ${p.id} order by e.seq`;
     });
     return true;
+  };
+}
+
+/** CPU seconds (user + system) used so far by the processes whose command name matches. */
+function cpuSeconds(match: (pid: number, comm: string) => boolean): number {
+  const tick = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!match(pid, comm)) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / tick;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total;
+}
+
+/** Where the CPU goes per submission: server process, PostgreSQL, and this load generator. */
+async function withCpuAccounting<T extends { submissions: number }>(serverPid: number | undefined, run: () => Promise<T>) {
+  const sample = () => ({
+    server: serverPid ? cpuSeconds((pid) => pid === serverPid) : 0,
+    postgres: cpuSeconds((_, comm) => comm === 'postgres'),
+    loadGenerator: cpuSeconds((pid) => pid === process.pid),
+  });
+  const before = sample();
+  const result = await run();
+  const after = sample();
+  const perSubmission = (k: keyof typeof before) =>
+    +(((after[k] - before[k]) * 1000) / Math.max(1, result.submissions)).toFixed(2);
+  return {
+    ...result,
+    cpuMsPerSubmission: { server: perSubmission('server'), postgres: perSubmission('postgres'), loadGenerator: perSubmission('loadGenerator') },
   };
 }
 
@@ -294,13 +355,17 @@ async function main() {
     await closedLoop(warm, (p) => submitOverHttp(closedFixture, p), 5);
 
     console.log(`Closed loop over HTTP, concurrency ${CONCURRENCY}, ${SECONDS}s…`);
-    const closed = await closedLoop(closedFixture.people, (p) => submitOverHttp(closedFixture, p), SECONDS);
+    const closed = await withCpuAccounting(server.pid, () =>
+      closedLoop(closedFixture.people, (p) => submitOverHttp(closedFixture, p), SECONDS),
+    );
     console.log(`Open loop over HTTP at ${RATE}/s, ${SECONDS}s…`);
     const open = await openLoop(openFixture.people, (p) => submitOverHttp(openFixture, p), SECONDS, RATE);
 
     console.log(`Direct SQL through postgres.js, concurrency ${CONCURRENCY}, ${SECONDS}s…`);
     const sql = postgres(databaseUrl!, { max: CONCURRENCY, onnotice: () => {} });
-    const direct = await closedLoop(directFixture.people, directSql(sql, directFixture), SECONDS);
+    const direct = await withCpuAccounting(undefined, () =>
+      closedLoop(directFixture.people, directSql(sql, directFixture), SECONDS),
+    );
     await sql.end();
 
     console.log('Measuring what /enroll/:token loads…');

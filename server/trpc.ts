@@ -8,8 +8,9 @@ import { z, ZodError } from 'zod';
 import { ZEnrollmentTokenInput } from '../shared/schemas/enrollment.ts';
 import { ZManageTokenInput } from '../shared/schemas/consent.ts';
 import type { Context } from './context.ts';
-import { resolveAccessToken, withTenant } from './db/tenant.ts';
+import { withTokenTenant, type TokenKind, type TokenOwner } from './db/tenant.ts';
 import type { Tx } from './db/client.ts';
+import type { AppErrorCode } from '../shared/errors.ts';
 import { AppError, appCodeOf, sqlStateOf } from './errors.ts';
 
 const t = initTRPC.context<Context>().create({
@@ -45,18 +46,21 @@ export const publicProcedure = t.procedure.use(async ({ next }) => {
 });
 
 /**
- * Runs the rest of the chain inside one tenant transaction. tRPC hands middlewares a failed result instead of
- * throwing, so rethrow inside the callback to roll back, then return that same result to tRPC.
+ * Resolves the token and runs the rest of the chain inside that tenant's transaction. tRPC hands middlewares a
+ * failed result instead of throwing, so rethrow inside the callback to roll back, then return that same result.
  */
-async function runInTenant<R extends { ok: boolean }>(
+async function runForToken<R extends { ok: boolean }>(
   db: Context['db'],
-  customerId: string,
-  run: (tx: Tx) => Promise<R>,
+  kind: TokenKind,
+  token: string,
+  invalid: AppErrorCode,
+  run: (tx: Tx, owner: TokenOwner) => Promise<R>,
 ): Promise<R> {
   let failure: R | undefined;
   try {
-    return await withTenant(db, customerId, async (tx) => {
-      const result = await run(tx);
+    return await withTokenTenant(db, kind, token, async (tx, owner) => {
+      if (!owner) throw new AppError(invalid);
+      const result = await run(tx, owner);
       if (!result.ok) {
         failure = result;
         throw (result as unknown as { error: Error }).error;
@@ -70,15 +74,15 @@ async function runInTenant<R extends { ok: boolean }>(
 }
 
 /** Employee procedures: the tenant comes from the enrollment token, never from client input. */
-export const enrollmentProcedure = publicProcedure.input(ZEnrollmentTokenInput).use(async ({ ctx, input, next }) => {
-  const owner = await resolveAccessToken(ctx.db, 'enroll', input.token);
-  if (!owner) throw new AppError('LINK_INVALID');
-  return runInTenant(ctx.db, owner.customerId, (tx) => next({ ctx: { tx, owner } }));
-});
+export const enrollmentProcedure = publicProcedure
+  .input(ZEnrollmentTokenInput)
+  .use(({ ctx, input, next }) =>
+    runForToken(ctx.db, 'enroll', input.token, 'LINK_INVALID', (tx, owner) => next({ ctx: { tx, owner } })),
+  );
 
 /** The durable "manage my consent" secret. */
-export const manageProcedure = publicProcedure.input(ZManageTokenInput).use(async ({ ctx, input, next }) => {
-  const owner = await resolveAccessToken(ctx.db, 'manage', input.manageToken);
-  if (!owner) throw new AppError('MANAGE_LINK_INVALID');
-  return runInTenant(ctx.db, owner.customerId, (tx) => next({ ctx: { tx, owner } }));
-});
+export const manageProcedure = publicProcedure
+  .input(ZManageTokenInput)
+  .use(({ ctx, input, next }) =>
+    runForToken(ctx.db, 'manage', input.manageToken, 'MANAGE_LINK_INVALID', (tx, owner) => next({ ctx: { tx, owner } })),
+  );
