@@ -104,22 +104,12 @@ function preparedStatements<S extends postgres.Sql | postgres.TransactionSql>(sq
         return (query: string, args?: unknown[], options?: object) =>
           target.unsafe(query, args as postgres.ParameterOrJSON<never>[], { ...options, prepare: true });
       }
-      if (property === 'begin') {
+      // Transactions and savepoints hand their callback a scoped client: wrap that one too.
+      if (property === 'begin' || property === 'savepoint') {
+        const open = Reflect.get(target, property, receiver) as (...a: unknown[]) => unknown;
         return (...args: unknown[]) => {
-          const callback = args.pop() as (tx: postgres.TransactionSql) => unknown;
-          return ((target as postgres.Sql).begin as (...a: unknown[]) => unknown)(
-            ...args,
-            (tx: postgres.TransactionSql) => callback(preparedStatements(tx)),
-          );
-        };
-      }
-      if (property === 'savepoint') {
-        return (...args: unknown[]) => {
-          const callback = args.pop() as (sp: postgres.TransactionSql) => unknown;
-          return ((target as postgres.TransactionSql).savepoint as (...a: unknown[]) => unknown)(
-            ...args,
-            (sp: postgres.TransactionSql) => callback(preparedStatements(sp)),
-          );
+          const callback = args.pop() as (scoped: postgres.TransactionSql) => unknown;
+          return open(...args, (scoped: postgres.TransactionSql) => callback(preparedStatements(scoped)));
         };
       }
       return Reflect.get(target, property, receiver);

@@ -7,8 +7,6 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rowsOf, type DbHandle, type Tx } from './client.ts';
 
-export type Tenant = { customerId: string };
-
 async function enterAppRole(handle: DbHandle, tx: Tx): Promise<void> {
   if (handle.kind === 'pglite') await tx.execute(sql`set local role panops_app`);
 }
