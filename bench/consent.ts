@@ -186,25 +186,19 @@ function directSql(sql: postgres.Sql, f: Fixture) {
       await tx`select r.customer_id, r.employee_id, set_config('app.customer_id', r.customer_id::text, true)
                from resolve_access_token('enroll', ${p.token}) r`;
       // The same pipelined batches as server/services/enrollment.ts.
-      await Promise.all([
+      const batch = await Promise.all([
         tx`select pg_advisory_xact_lock(hashtextextended(${p.id}, 7))`,
         tx`select * from customers where id = ${f.customerId}`,
         tx`select * from employees where id = ${p.id}`,
         tx`select * from consent_events where customer_id = ${f.customerId} and idempotency_key in ${tx(CHANNELS.map((c) => `${key}:${c}`))} order by seq`,
         tx`select * from enrollment_links where token = ${p.token} for update`,
         tx`select * from consent_notice_versions where id = ${f.noticeVersionId}`,
+        tx`select seq, hash from consent_events where employee_id = ${p.id} order by seq desc limit 1`,
+        tx`select * from employee_consent where employee_id = ${p.id}`,
       ]);
       const identity = { email: p.email, displayName: p.displayName, platformIds: { slack: p.slack } };
       const tokenHash = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('hex');
-      const [, [last]] = await Promise.all([
-        tx`insert into identity_confirmations (id, customer_id, employee_id, directory, confirmed, corrected, created_at)
-           values (${randomUUID()}, ${f.customerId}, ${p.id}, ${tx.json(identity)}, ${tx.json(identity)}, false, ${now})`,
-        tx`select seq, hash from consent_events where employee_id = ${p.id} order by seq desc limit 1`,
-        tx`select * from employee_consent where employee_id = ${p.id}`,
-        tx`update enrollment_links set status = 'used', used_at = ${now} where token = ${p.token}`,
-        tx`insert into consent_manage_tokens (token_hash, employee_id, customer_id, created_at) values (${tokenHash}, ${p.id}, ${f.customerId}, ${now})`,
-      ]);
-      let prevHash = (last?.hash as string | undefined) ?? GENESIS_HASH;
+      let prevHash = (batch[6][0]?.hash as string | undefined) ?? GENESIS_HASH;
       const rows = CHANNELS.map((channel, i) => {
         const fields = {
           customerId: f.customerId, employeeId: p.id, seq: i + 1, channel, decision: i % 2 === 0 ? ('grant' as const) : ('deny' as const),
@@ -219,12 +213,16 @@ function directSql(sql: postgres.Sql, f: Fixture) {
         return row;
       });
       await Promise.all([
+        tx`insert into identity_confirmations (id, customer_id, employee_id, directory, confirmed, corrected, created_at)
+           values (${randomUUID()}, ${f.customerId}, ${p.id}, ${tx.json(identity)}, ${tx.json(identity)}, false, ${now})`,
         tx`insert into consent_events ${tx(rows)}`,
         tx`insert into employee_consent (employee_id, customer_id, email, display_name, enrollment_timestamp, consent_version,
            channels_consented, ip_address, user_agent)
            values (${p.id}, ${f.customerId}, ${p.email}, ${p.displayName}, ${now}, 'v1-en', ${tx.json(['email', 'video'])}, '127.0.0.1', 'bench')`,
+        tx`update enrollment_links set status = 'used', used_at = ${now} where token = ${p.token}`,
+        tx`insert into consent_manage_tokens (token_hash, employee_id, customer_id, created_at) values (${tokenHash}, ${p.id}, ${f.customerId}, ${now})`,
+        tx`select e.*, v.version from consent_events e join consent_notice_versions v on v.id = e.notice_version_id where e.employee_id = ${p.id} order by e.seq`,
       ]);
-      await tx`select e.*, v.version from consent_events e join consent_notice_versions v on v.id = e.notice_version_id where e.employee_id = ${p.id} order by e.seq`;
     });
     return true;
   };

@@ -17,19 +17,33 @@ import {
   employees,
 } from '../db/schema.ts';
 import { hashManageToken } from '../db/tenant.ts';
-import { chainEvents, chainTip, type NewDecision } from './consent-ledger.ts';
+import { chainEvents, chainTip, type ChainTip, type NewDecision } from './consent-ledger.ts';
 import { noticeLabel } from './notices.ts';
 
 export type EmployeeRow = typeof employees.$inferSelect;
 type NoticeVersionRow = typeof consentNoticeVersions.$inferSelect;
 
+export type LedgerState = { tip: ChainTip; projection: typeof employeeConsent.$inferSelect | undefined };
+
 /**
- * Appends the decisions to the employee's chain and updates the projection. Call lockEmployeeLedger first in the
- * same transaction. The two reads and the two writes are each pipelined: PostgreSQL runs them in order on the
- * transaction's connection, in one round trip per pair.
+ * The employee's chain tip and consent projection. Read after lockEmployeeLedger in the same transaction; both
+ * queries go out with whatever else the caller issues in the same tick, so they cost no extra round trip.
+ */
+export async function readLedgerState(tx: Tx, employeeId: string): Promise<LedgerState> {
+  const [tip, [projection]] = await Promise.all([
+    chainTip(tx, employeeId),
+    tx.select().from(employeeConsent).where(eq(employeeConsent.employeeId, employeeId)),
+  ]);
+  return { tip, projection };
+}
+
+/**
+ * Appends the decisions to the employee's chain after `state` (from readLedgerState, under the ledger lock) and
+ * updates the projection; the two writes are pipelined.
  */
 export async function recordDecisions(
   tx: Tx,
+  state: LedgerState,
   args: {
     employee: EmployeeRow;
     decisions: readonly NewDecision[];
@@ -41,12 +55,9 @@ export async function recordDecisions(
   },
 ) {
   const { employee, notice, meta, now } = args;
-  const [tip, [current]] = await Promise.all([
-    chainTip(tx, employee.id),
-    tx.select().from(employeeConsent).where(eq(employeeConsent.employeeId, employee.id)),
-  ]);
+  const current = state.projection;
   const events = chainEvents(
-    tip,
+    state.tip,
     {
       customerId: employee.customerId,
       employeeId: employee.id,

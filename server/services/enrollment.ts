@@ -28,7 +28,14 @@ import {
 import type { TokenOwner } from '../db/tenant.ts';
 import { AppError } from '../errors.ts';
 import { findEventsBySubmission, lockEmployeeLedger } from './consent-ledger.ts';
-import { consentHistory, issueManageToken, loadEmployee, recordDecisions, type EmployeeRow } from './consent.ts';
+import {
+  consentHistory,
+  issueManageToken,
+  loadEmployee,
+  readLedgerState,
+  recordDecisions,
+  type EmployeeRow,
+} from './consent.ts';
 import { linkState } from './enrollment-links.ts';
 import { currentNoticeVersion, getNoticeVersion, noticeLabel, toNotice } from './notices.ts';
 
@@ -122,13 +129,14 @@ export async function submitEnrollment(
 ): Promise<TReceipt> {
   // One pipelined round trip. PostgreSQL runs the statements in order, so every read after the lock sees what a
   // concurrent duplicate of this submission committed before it.
-  const [, customer, employee, replay, [link], [shownNotice]] = await Promise.all([
+  const [, customer, employee, replay, [link], [shownNotice], ledger] = await Promise.all([
     lockEmployeeLedger(tx, owner.employeeId),
     loadCustomer(tx, owner.customerId),
     loadEmployee(tx, owner.employeeId),
     findEventsBySubmission(tx, owner.customerId, input.idempotencyKey, CHANNELS),
     tx.select().from(enrollmentLinks).where(eq(enrollmentLinks.token, token)).for('update'),
     tx.select().from(consentNoticeVersions).where(eq(consentNoticeVersions.id, input.noticeVersionId)),
+    readLedgerState(tx, owner.employeeId),
   ]);
 
   if (replay.length > 0) {
@@ -166,7 +174,8 @@ export async function submitEnrollment(
     channel,
     decision: input.choices.find((c) => c.channel === channel)!.decision,
   }));
-  const [, , , , manageToken] = await Promise.all([
+  // The writes and the receipt's history read go out together; the history query runs after the inserts.
+  const [, , , , manageToken, history] = await Promise.all([
     tx.insert(identityConfirmations).values({
       id: confirmationId,
       customerId: owner.customerId,
@@ -187,7 +196,7 @@ export async function submitEnrollment(
           })),
         )
       : null,
-    recordDecisions(tx, {
+    recordDecisions(tx, ledger, {
       employee,
       decisions,
       notice: shownNotice,
@@ -198,6 +207,7 @@ export async function submitEnrollment(
     }),
     tx.update(enrollmentLinks).set({ status: 'used', usedAt: now }).where(eq(enrollmentLinks.token, token)),
     issueManageToken(tx, employee, now),
+    consentHistory(tx, employee.id),
   ]);
 
   return {
@@ -209,7 +219,7 @@ export async function submitEnrollment(
     decisions,
     identityCorrected: corrections.length > 0,
     manageToken,
-    history: await consentHistory(tx, employee.id),
+    history,
   };
 }
 

@@ -9,7 +9,7 @@ import { customers, employeeConsent } from '../db/schema.ts';
 import type { TokenOwner } from '../db/tenant.ts';
 import { AppError } from '../errors.ts';
 import { findEventsBySubmission, lockEmployeeLedger } from './consent-ledger.ts';
-import { consentHistory, loadEmployee, recordDecisions } from './consent.ts';
+import { consentHistory, loadEmployee, readLedgerState, recordDecisions } from './consent.ts';
 import { currentNoticeVersion, getNoticeVersion, toNotice } from './notices.ts';
 
 async function loadCustomer(tx: Tx, customerId: string) {
@@ -59,8 +59,8 @@ export async function updateManage(
     return { recordedAt: replay[0]!.occurredAt.toISOString(), channels: replay.map((e) => e.channel), action: input.action };
   }
 
-  const [projection] = await tx.select().from(employeeConsent).where(eq(employeeConsent.employeeId, employee.id));
-  const allowed = new Set<Channel>(projection?.channelsConsented ?? []);
+  const ledger = await readLedgerState(tx, employee.id);
+  const allowed = new Set<Channel>(ledger.projection?.channelsConsented ?? []);
   // Only real changes become events: withdrawing a channel that is not allowed records nothing.
   const changing = channels.filter((c) => (input.action === 'withdraw' ? allowed.has(c) : !allowed.has(c)));
 
@@ -77,7 +77,7 @@ export async function updateManage(
     notice = await currentNoticeVersion(tx, language);
   }
   if (changing.length > 0) {
-    await recordDecisions(tx, {
+    await recordDecisions(tx, ledger, {
       employee,
       decisions: changing.map((channel) => ({ channel, decision: input.action })),
       notice,
