@@ -15,6 +15,15 @@ const Env = z.object({
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   /** Take the client address from X-Forwarded-For (only behind a trusted reverse proxy). */
   TRUST_PROXY: z.stringbool().default(false),
+  /** Signs session cookies. Absent => a random secret is generated once and kept in DATA_DIR/auth-secret. */
+  AUTH_SECRET: z.string().min(32).optional(),
+  /** Local state that is not in the database (generated secret, outbox copies). */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** e.g. smtp://user:pass@mail.example.com:587. Absent => emails go to the local outbox the portal shows. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default('PanOps <no-reply@panops.local>'),
+  /** Create the demo logins with these passwords (printed at first start). */
+  DEMO_PASSWORD: z.string().min(12).default('panops-demo-2026'),
 });
 export type Env = z.infer<typeof Env>;
 

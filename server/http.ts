@@ -6,10 +6,11 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { fromNodeHeaders, toNodeHandler } from 'better-auth/node';
 import { sql } from 'drizzle-orm';
 import sirv from 'sirv';
-import { createContextInner, requestMeta } from './context.ts';
-import type { DbHandle } from './db/client.ts';
+import { CLIENT_IP_HEADER, sessionFromHeaders } from './auth/auth.ts';
+import { createContextInner, requestMeta, type AppServices } from './context.ts';
 import { appRouter } from './routers/_app.ts';
 
 type Next = () => void;
@@ -55,17 +56,26 @@ async function webMiddleware(mode: 'production' | 'development'): Promise<Middle
 }
 
 export async function createAppServer(opts: {
-  db: DbHandle;
+  services: AppServices;
   mode: 'production' | 'development';
   trustProxy?: boolean;
   now?: () => Date;
 }): Promise<Server> {
+  const { db, auth } = opts.services;
+  const authHandler = toNodeHandler(auth);
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: 256 * 1024,
-    createContext: ({ req }) =>
-      createContextInner({ db: opts.db, meta: requestMeta(req, opts.trustProxy ?? false), now: opts.now }),
+    createContext: async ({ req }) =>
+      createContextInner({
+        db,
+        services: opts.services,
+        // Employee (token) calls carry no cookie: skip the session lookup for them.
+        user: req.headers.cookie ? await sessionFromHeaders(auth, fromNodeHeaders(req.headers)) : null,
+        meta: requestMeta(req, opts.trustProxy ?? false),
+        now: opts.now,
+      }),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'SERVICE_UNAVAILABLE') {
         console.error(`[trpc] ${path ?? '?'}: ${error.message}`, error.cause ?? '');
@@ -79,11 +89,15 @@ export async function createAppServer(opts: {
     const url = req.url ?? '/';
     if (url.startsWith('/trpc/')) return void trpc(req, res);
     if (url === '/healthz' || url.startsWith('/healthz?')) {
-      opts.db.db
+      db.db
         .execute(sql`select 1`)
-        .then(() => sendJson(res, 200, { status: 'ok', database: opts.db.kind, migration: opts.db.migrationVersion }))
-        .catch(() => sendJson(res, 503, { status: 'unavailable', database: opts.db.kind }));
+        .then(() => sendJson(res, 200, { status: 'ok', database: db.kind, migration: db.migrationVersion }))
+        .catch(() => sendJson(res, 503, { status: 'unavailable', database: db.kind }));
       return;
+    }
+    if (url.startsWith('/api/auth/')) {
+      req.headers[CLIENT_IP_HEADER] = requestMeta(req, opts.trustProxy ?? false).ipAddress ?? '';
+      return void authHandler(req, res);
     }
     if (url.startsWith('/api/')) return sendJson(res, 404, { error: 'not_found' });
     web(req, res, () => sendJson(res, 404, { error: 'not_found' }));

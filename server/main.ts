@@ -1,4 +1,5 @@
 /** Boot: validate env, open the database (migrating it), seed the demo on first start, serve. */
+import { authSecret, createServices } from './app-services.ts';
 import { loadEnv } from './env.ts';
 import { openDb } from './db/client.ts';
 import { createAppServer } from './http.ts';
@@ -11,18 +12,30 @@ const db = await openDb({
   pgliteDir: env.PGLITE_DIR,
 });
 const mode = env.NODE_ENV === 'production' ? 'production' : 'development';
-const demo = env.SEED_DEMO === 'auto' ? await ensureDemo(db, new Date()) : null;
-const server = await createAppServer({ db, mode, trustProxy: env.TRUST_PROXY });
+const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
+const services = createServices({
+  db,
+  secret: authSecret(env.AUTH_SECRET, `${env.DATA_DIR}/auth-secret`),
+  publicUrl,
+  smtpUrl: env.SMTP_URL,
+  mailFrom: env.MAIL_FROM,
+});
+const demo =
+  env.SEED_DEMO === 'auto' ? await ensureDemo(services, { now: new Date(), password: env.DEMO_PASSWORD }) : null;
+const server = await createAppServer({ services, mode, trustProxy: env.TRUST_PROXY });
 
 server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   const origin = env.PUBLIC_URL ?? `http://localhost:${port}`;
+  if (services.mailer.mode === 'outbox') console.log('No SMTP_URL: emails are kept in each customer\'s outbox in the portal.');
   console.log(`PanOps is running at ${origin}  (database: ${db.kind}, migration ${db.migrationVersion})`);
   if (demo) {
     console.log(demo.created ? 'Seeded the demo customer "Acme".' : 'Demo customer "Acme" is present.');
     console.log('Enrollment links for three demo employees (valid 7 days):');
     for (const link of demo.links) console.log(`  ${link.displayName.padEnd(22)} ${origin}${link.path}`);
+    console.log(`Sign in at ${origin}/login (password for all three: ${env.DEMO_PASSWORD}):`);
+    for (const login of demo.logins) console.log(`  ${login.role.padEnd(9)} ${login.email}`);
   }
 });
 
@@ -33,6 +46,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     closing = true;
     server.close();
     server.closeAllConnections();
+    services.mailer.close();
     void db.close().finally(() => process.exit(0));
   });
 }

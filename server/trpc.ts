@@ -1,16 +1,18 @@
 /**
- * The one initTRPC. Procedures: `publicProcedure`, and the token procedures that resolve an employee's secret
- * through the SECURITY DEFINER resolver and hand the resolver a tenant-scoped transaction (`ctx.tx`), never the
- * root db. Error shapes carry `appCode` and, for validation failures, the i18n keys of each field's problem.
+ * The one initTRPC. Procedures: `publicProcedure`; the token procedures that resolve an employee's secret through
+ * the SECURITY DEFINER resolver; `authedProcedure`, role procedures and `tenantProcedure` for signed-in users. Every
+ * tenant procedure hands its resolver a tenant-scoped transaction (`ctx.tx`), never the root db. Error shapes carry `appCode` and, for validation failures, the i18n keys of each field's problem.
  */
 import { initTRPC } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import { ZEnrollmentTokenInput } from '../shared/schemas/enrollment.ts';
 import { ZManageTokenInput } from '../shared/schemas/consent.ts';
 import type { Context } from './context.ts';
-import { withTokenTenant, type TokenKind, type TokenOwner } from './db/tenant.ts';
+import { withTenant, withTokenTenant, type TokenKind, type TokenOwner } from './db/tenant.ts';
 import type { Tx } from './db/client.ts';
 import type { AppErrorCode } from '../shared/errors.ts';
+import type { UserRole } from './db/schema.ts';
+import type { SessionUser } from './auth/auth.ts';
 import { AppError, appCodeOf, sqlStateOf } from './errors.ts';
 
 const t = initTRPC.context<Context>().create({
@@ -46,43 +48,106 @@ export const publicProcedure = t.procedure.use(async ({ next }) => {
 });
 
 /**
- * Resolves the token and runs the rest of the chain inside that tenant's transaction. tRPC hands middlewares a
- * failed result instead of throwing, so rethrow inside the callback to roll back, then return that same result.
+ * Runs the rest of the middleware chain (`run`) inside a transaction that `open` starts. tRPC hands middlewares a
+ * failed result instead of throwing, so rethrow inside the transaction to roll back, then return that same result.
  */
-async function runForToken<R extends { ok: boolean }>(
-  db: Context['db'],
-  kind: TokenKind,
-  token: string,
-  invalid: AppErrorCode,
-  run: (tx: Tx, owner: TokenOwner) => Promise<R>,
+async function inTransaction<A, R extends { ok: boolean }>(
+  open: (work: (scope: A) => Promise<unknown>) => Promise<unknown>,
+  run: (scope: A) => Promise<R>,
 ): Promise<R> {
   let failure: R | undefined;
   try {
-    return await withTokenTenant(db, kind, token, async (tx, owner) => {
-      if (!owner) throw new AppError(invalid);
-      const result = await run(tx, owner);
+    return (await open(async (scope) => {
+      const result = await run(scope);
       if (!result.ok) {
         failure = result;
         throw (result as unknown as { error: Error }).error;
       }
       return result;
-    });
+    })) as R;
   } catch (error) {
     if (failure) return failure;
     throw error;
   }
 }
 
+type TokenScope = { tx: Tx; owner: TokenOwner };
+const openForToken =
+  (db: Context['db'], kind: TokenKind, token: string, invalid: AppErrorCode) =>
+  (work: (scope: TokenScope) => Promise<unknown>) =>
+    withTokenTenant(db, kind, token, (tx, owner) => {
+      if (!owner) throw new AppError(invalid);
+      return work({ tx, owner });
+    });
+
 /** Employee procedures: the tenant comes from the enrollment token, never from client input. */
 export const enrollmentProcedure = publicProcedure
   .input(ZEnrollmentTokenInput)
   .use(({ ctx, input, next }) =>
-    runForToken(ctx.db, 'enroll', input.token, 'LINK_INVALID', (tx, owner) => next({ ctx: { tx, owner } })),
+    inTransaction(openForToken(ctx.db, 'enroll', input.token, 'LINK_INVALID'), (scope) => next({ ctx: scope })),
   );
 
 /** The durable "manage my consent" secret. */
 export const manageProcedure = publicProcedure
   .input(ZManageTokenInput)
   .use(({ ctx, input, next }) =>
-    runForToken(ctx.db, 'manage', input.manageToken, 'MANAGE_LINK_INVALID', (tx, owner) => next({ ctx: { tx, owner } })),
+    inTransaction(openForToken(ctx.db, 'manage', input.manageToken, 'MANAGE_LINK_INVALID'), (scope) =>
+      next({ ctx: scope }),
+    ),
   );
+
+/** A signed-in user (session cookie, resolved by better-auth in the HTTP context). */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new AppError('UNAUTHENTICATED');
+  return next({ ctx: { user: ctx.user } });
+});
+
+/** Signed in with one of `roles`; anyone else gets FORBIDDEN. */
+export function roleProcedure(...roles: UserRole[]) {
+  return authedProcedure.use(({ ctx, next }) => {
+    if (!roles.includes(ctx.user.role)) throw new AppError('FORBIDDEN');
+    return next();
+  });
+}
+
+/** The tenant of a signed-in user: their own customer, or for an operator the customer stored in their session. */
+function tenantOf(user: SessionUser): string {
+  const tenantId = user.role === 'operator' ? user.activeCustomerId : user.customerId;
+  if (!tenantId) throw new AppError('NO_CUSTOMER_SELECTED');
+  return tenantId;
+}
+
+/**
+ * Signed in with one of `roles`, inside a transaction scoped to the user's tenant. Resolvers get `ctx.tx` and
+ * `ctx.tenantId`, never the root db.
+ */
+export function tenantProcedure(...roles: UserRole[]) {
+  return roleProcedure(...roles).use(({ ctx, next }) => {
+    const tenantId = tenantOf(ctx.user);
+    return inTransaction(
+      (work: (tx: Tx) => Promise<unknown>) => withTenant(ctx.db, tenantId, work),
+      (tx) => next({ ctx: { tx, tenantId } }),
+    );
+  });
+}
+
+/**
+ * Like tenantProcedure, for workflows that also talk to the outside (sign-in service, SMTP) and must not hold a
+ * transaction open meanwhile: `ctx.inTenant(fn)` runs each database step in its own tenant-scoped transaction.
+ */
+export function tenantWorkflowProcedure(...roles: UserRole[]) {
+  return roleProcedure(...roles).use(({ ctx, next }) => {
+    const tenantId = tenantOf(ctx.user);
+    const inTenant = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(ctx.db, tenantId, fn);
+    return next({ ctx: { tenantId, inTenant } });
+  });
+}
+
+/** The onboarding team, across customers (no tenant yet). */
+export const operatorProcedure = roleProcedure('operator');
+/** Onboarding portal work on one customer: the operator, with the customer's admin. */
+export const onboardingProcedure = tenantProcedure('operator', 'admin');
+/** Admin panel: enrollment rates, roster, corrections, audit. */
+export const adminPanelProcedure = tenantProcedure('operator', 'admin', 'ceo');
+/** Signal and Archive. */
+export const ceoProcedure = tenantProcedure('ceo');

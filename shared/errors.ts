@@ -11,6 +11,15 @@ export const APP_ERROR_CODES = [
   'CHANNELS_MISMATCH',
   'NOTICE_MISMATCH',
   'IDEMPOTENCY_CONFLICT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NO_CUSTOMER_SELECTED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'IMPORT_INVALID',
+  'IMPORT_TOO_LARGE',
+  'IMPORT_NOT_READY',
+  'EMAIL_FAILED',
   'NOT_SAVED',
   'INTERNAL',
 ] as const;
@@ -30,4 +39,5 @@ export const V = {
   chooseEveryChannel: 'validation.chooseEveryChannel',
   phone: 'validation.phone',
   invalid: 'validation.invalid',
+  language: 'validation.language',
 } as const;

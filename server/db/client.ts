@@ -19,6 +19,11 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbKind = 'pglite' | 'postgres';
 export type DbHandle = {
   db: Db;
+  /**
+   * Connections for better-auth only: they carry `app.auth_context=on`, the one thing the sign-in tables' RLS
+   * policy admits. Tenant transactions run on `db`, which never does. On PGlite both are the same superuser session.
+   */
+  authDb: Db;
   kind: DbKind;
   /** Tag of the newest migration applied, e.g. "0001_security". */
   migrationVersion: string;
@@ -83,12 +88,21 @@ async function openPostgres(databaseUrl: string, migrateUrl: string | undefined,
     await owner.end();
   }
   const client = postgres(databaseUrl, { max, onnotice: () => {} });
+  const authClient = postgres(databaseUrl, {
+    max: 4,
+    onnotice: () => {},
+    connection: { 'app.auth_context': 'on' },
+  });
+  const close = async () => {
+    await Promise.all([client.end(), authClient.end()]);
+  };
   const db = drizzlePostgres(preparedStatements(client), { schema });
+  const authDb = drizzlePostgres(authClient, { schema });
   await assertUnprivilegedRole(db).catch(async (error: unknown) => {
-    await client.end();
+    await close();
     throw error;
   });
-  return { db, kind: 'postgres', migrationVersion, close: () => client.end() };
+  return { db, authDb, kind: 'postgres', migrationVersion, close };
 }
 
 /**
@@ -138,5 +152,5 @@ async function openPglite(dir: string | undefined): Promise<DbHandle> {
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder });
   const migrationVersion = await appliedMigrationTag(db);
-  return { db, kind: 'pglite', migrationVersion, close: () => client.close() };
+  return { db, authDb: db, kind: 'pglite', migrationVersion, close: () => client.close() };
 }

@@ -5,12 +5,14 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   index,
   integer,
   jsonb,
   pgPolicy,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -65,6 +67,9 @@ export const employees = pgTable(
     department: varchar('department', { length: 200 }),
     platformIds: jsonb('platform_ids').$type<PlatformIdentifiers>().notNull().default({}),
     createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }),
+    /** Set when a roster re-import no longer lists the person; rows stay because the ledger references them. */
+    leftAt: timestamp('left_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('employees_customer_email_ci').on(t.customerId, sql`lower(${t.email})`),
@@ -73,6 +78,8 @@ export const employees = pgTable(
 );
 
 export const ENROLLMENT_LINK_STATUSES = ['active', 'used', 'superseded'] as const;
+export const LINK_DISTRIBUTIONS = ['email', 'csv', 'qr'] as const;
+export type LinkDistribution = (typeof LINK_DISTRIBUTIONS)[number];
 export type EnrollmentLinkStatus = (typeof ENROLLMENT_LINK_STATUSES)[number];
 
 export const enrollmentLinks = pgTable(
@@ -90,6 +97,8 @@ export const enrollmentLinks = pgTable(
     openedAt: timestamp('opened_at', { withTimezone: true }),
     usedAt: timestamp('used_at', { withTimezone: true }),
     status: text('status').$type<EnrollmentLinkStatus>().notNull().default('active'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    sentVia: text('sent_via').$type<LinkDistribution>(),
   },
   (t) => [
     index('enrollment_links_customer_employee').on(t.customerId, t.employeeId),
@@ -291,5 +300,334 @@ export const identityCorrections = pgTable(
   (t) => [
     index('identity_corrections_customer_status').on(t.customerId, t.status),
     tenantPolicy('identity_corrections', t.customerId),
+  ],
+);
+
+/* ------------------------------------------------------------------------------------------------------------ *
+ * Sign-in (better-auth). Global, not tenant tables: a login exists before any tenant is chosen. They are still
+ * behind FORCE RLS: only connections opened with `app.auth_context=on` (the auth pool, see db/client.ts) see a row,
+ * so a tenant transaction that forgets a WHERE clause cannot read another customer's users.
+ * ------------------------------------------------------------------------------------------------------------ */
+
+export const USER_ROLES = ['operator', 'admin', 'ceo'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+const authPolicy = (table: string) =>
+  pgPolicy(`${table}_auth_context`, {
+    as: 'permissive',
+    for: 'all',
+    to: 'public',
+    using: sql`current_setting('app.auth_context', true) = 'on'`,
+    withCheck: sql`current_setting('app.auth_context', true) = 'on'`,
+  });
+
+const authTimestamps = {
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date()),
+};
+
+export const authUsers = pgTable(
+  'auth_users',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    email: text('email').notNull().unique(),
+    emailVerified: boolean('email_verified').notNull().default(false),
+    image: text('image'),
+    role: text('role').$type<UserRole>().notNull(),
+    /** Null for operators; the one customer an admin or CEO belongs to. */
+    customerId: uuid('customer_id'),
+    /** UI language override (ISO 639-1); null follows the customer's output language or the browser. */
+    language: varchar('language', { length: 2 }),
+    ...authTimestamps,
+  },
+  () => [authPolicy('auth_users')],
+);
+
+export const authSessions = pgTable(
+  'auth_sessions',
+  {
+    id: text('id').primaryKey(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    token: text('token').notNull().unique(),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    userId: text('user_id')
+      .notNull()
+      .references(() => authUsers.id, { onDelete: 'cascade' }),
+    /** The customer an operator is working on; the tenant of their requests comes from here, not from input. */
+    activeCustomerId: uuid('active_customer_id'),
+    ...authTimestamps,
+  },
+  (t) => [index('auth_sessions_user').on(t.userId), authPolicy('auth_sessions')],
+);
+
+export const authAccounts = pgTable(
+  'auth_accounts',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    providerId: text('provider_id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => authUsers.id, { onDelete: 'cascade' }),
+    accessToken: text('access_token'),
+    refreshToken: text('refresh_token'),
+    idToken: text('id_token'),
+    accessTokenExpiresAt: timestamp('access_token_expires_at', { withTimezone: true }),
+    refreshTokenExpiresAt: timestamp('refresh_token_expires_at', { withTimezone: true }),
+    scope: text('scope'),
+    password: text('password'),
+    ...authTimestamps,
+  },
+  (t) => [index('auth_accounts_user').on(t.userId), authPolicy('auth_accounts')],
+);
+
+export const authVerifications = pgTable(
+  'auth_verifications',
+  {
+    id: text('id').primaryKey(),
+    identifier: text('identifier').notNull(),
+    value: text('value').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    ...authTimestamps,
+  },
+  (t) => [index('auth_verifications_identifier').on(t.identifier), authPolicy('auth_verifications')],
+);
+
+export const authRateLimits = pgTable(
+  'auth_rate_limits',
+  {
+    id: text('id').primaryKey(),
+    key: text('key').notNull().unique(),
+    count: integer('count').notNull(),
+    lastRequest: bigint('last_request', { mode: 'number' }).notNull(),
+  },
+  () => [authPolicy('auth_rate_limits')],
+);
+
+/** Failed sign-ins per email, for the lockout that rate limiting alone does not give. */
+export const authLoginFailures = pgTable(
+  'auth_login_failures',
+  {
+    email: text('email').primaryKey(),
+    failures: integer('failures').notNull().default(0),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  },
+  () => [authPolicy('auth_login_failures')],
+);
+
+/* ------------------------------------------------------------------------------------------------------------ *
+ * Onboarding portal and admin panel (tenant tables).
+ * ------------------------------------------------------------------------------------------------------------ */
+
+/** The tenant's view of its logins (names for the roster of users, the CEO-login step); auth_users stays global. */
+export const customerUsers = pgTable(
+  'customer_users',
+  {
+    userId: text('user_id').primaryKey(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    role: text('role').$type<UserRole>().notNull(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    invitedAt: timestamp('invited_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('customer_users_customer').on(t.customerId), tenantPolicy('customer_users', t.customerId)],
+);
+
+export const CHECKLIST_STATUSES = ['pending', 'confirmed', 'blocked'] as const;
+export type ChecklistStatus = (typeof CHECKLIST_STATUSES)[number];
+
+/** One onboarding session per customer: the scheduled date drives the checklist send date. */
+export const onboardingSessions = pgTable(
+  'onboarding_sessions',
+  {
+    customerId: uuid('customer_id')
+      .primaryKey()
+      .references(() => customers.id),
+    scheduledFor: timestamp('scheduled_for', { withTimezone: true }),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    checklistSentAt: timestamp('checklist_sent_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [tenantPolicy('onboarding_sessions', t.customerId)],
+);
+
+export const checklistItems = pgTable(
+  'checklist_items',
+  {
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    item: varchar('item', { length: 40 }).notNull(),
+    status: text('status').$type<ChecklistStatus>().notNull().default('pending'),
+    note: text('note'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }),
+    updatedBy: text('updated_by'),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.item] }), tenantPolicy('checklist_items', t.customerId)],
+);
+
+/** Session steps marked done by the operator (with a reason); system-detected steps are computed, not stored. */
+export const sessionStepMarks = pgTable(
+  'session_step_marks',
+  {
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    step: integer('step').notNull(),
+    doneAt: timestamp('done_at', { withTimezone: true }).notNull(),
+    doneBy: text('done_by').notNull(),
+    reason: text('reason').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.step] }), tenantPolicy('session_step_marks', t.customerId)],
+);
+
+export type RosterField =
+  | 'name'
+  | 'email'
+  | 'location'
+  | 'role'
+  | 'department'
+  | 'slack'
+  | 'teams'
+  | 'zoom'
+  | 'phone';
+/** Header (as in the file) → field, or null for "ignore this column". */
+export type ColumnMapping = Record<string, RosterField | null>;
+
+/** The last mapping a customer confirmed, suggested again on the next upload. */
+export const rosterMappings = pgTable(
+  'roster_mappings',
+  {
+    customerId: uuid('customer_id')
+      .primaryKey()
+      .references(() => customers.id),
+    mapping: jsonb('mapping').$type<ColumnMapping>().notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [tenantPolicy('roster_mappings', t.customerId)],
+);
+
+export const ROSTER_IMPORT_STATUSES = ['uploaded', 'applied', 'failed', 'discarded'] as const;
+export type RosterImportStatus = (typeof ROSTER_IMPORT_STATUSES)[number];
+
+export const rosterImports = pgTable(
+  'roster_imports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    fileName: text('file_name').notNull(),
+    /** SHA-256 of the bytes: the same file uploaded twice is the same import. */
+    contentHash: varchar('content_hash', { length: 64 }).notNull(),
+    headers: jsonb('headers').$type<string[]>().notNull(),
+    delimiter: varchar('delimiter', { length: 1 }).notNull(),
+    rowCount: integer('row_count').notNull(),
+    status: text('status').$type<RosterImportStatus>().notNull().default('uploaded'),
+    mapping: jsonb('mapping').$type<ColumnMapping>(),
+    summary: jsonb('summary').$type<Record<string, number>>(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    appliedAt: timestamp('applied_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('roster_imports_customer').on(t.customerId, t.createdAt),
+    tenantPolicy('roster_imports', t.customerId),
+  ],
+);
+
+/** Uploaded rows as parsed (values in header order), staged until the import is applied. */
+export const rosterImportRows = pgTable(
+  'roster_import_rows',
+  {
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => rosterImports.id, { onDelete: 'cascade' }),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    rowNumber: integer('row_number').notNull(),
+    values: jsonb('values').$type<string[]>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.importId, t.rowNumber] }),
+    tenantPolicy('roster_import_rows', t.customerId),
+  ],
+);
+
+export const EMAIL_STATUSES = ['sent', 'outbox', 'failed'] as const;
+export type EmailStatus = (typeof EMAIL_STATUSES)[number];
+
+/** Every email sent for a tenant. With no SMTP configured the body is kept here: that is the local outbox. */
+export const emailMessages = pgTable(
+  'email_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    kind: varchar('kind', { length: 40 }).notNull(),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body'),
+    status: text('status').$type<EmailStatus>().notNull(),
+    error: text('error'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('email_messages_customer').on(t.customerId, t.createdAt), tenantPolicy('email_messages', t.customerId)],
+);
+
+/** Who did what, when, from where: every admin and operator action. Append-only like the consent ledger. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    actorUserId: text('actor_user_id').notNull(),
+    actorEmail: text('actor_email').notNull(),
+    actorRole: text('actor_role').$type<UserRole>().notNull(),
+    action: varchar('action', { length: 60 }).notNull(),
+    target: text('target'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_customer_time').on(t.customerId, t.occurredAt), tenantPolicy('audit_log', t.customerId)],
+);
+
+export const POST_CHECK_KEYS = ['first_sync_running', 'first_sync_completed', 'admin_check_in', 'enrollment_48h'] as const;
+export type PostCheckKey = (typeof POST_CHECK_KEYS)[number];
+export const POST_CHECK_STATUSES = ['scheduled', 'passed', 'failed', 'waiting_connectors'] as const;
+export type PostCheckStatus = (typeof POST_CHECK_STATUSES)[number];
+
+/** Created when the session closes, evaluated when due. */
+export const postOnboardingChecks = pgTable(
+  'post_onboarding_checks',
+  {
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    check: varchar('check', { length: 40 }).$type<PostCheckKey>().notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    status: text('status').$type<PostCheckStatus>().notNull().default('scheduled'),
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    evaluatedAt: timestamp('evaluated_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.customerId, t.check] }),
+    index('post_onboarding_checks_due').on(t.status, t.dueAt),
+    tenantPolicy('post_onboarding_checks', t.customerId),
   ],
 );

@@ -4,10 +4,12 @@
  */
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { CHANNELS } from '../../shared/channels.ts';
+import { createLogin } from '../auth/auth.ts';
+import type { AppServices } from '../context.ts';
 import type { DbHandle, Tx } from '../db/client.ts';
-import { customers, employeeConsent, employees, enrollmentLinks } from '../db/schema.ts';
+import { customers, employeeConsent, employees, enrollmentLinks, USER_ROLES, type UserRole } from '../db/schema.ts';
 import { listTenantIds, withTenant } from '../db/tenant.ts';
-import { addEmployees, createCustomer, type NewEmployee } from '../services/customers.ts';
+import { addEmployees, createCustomer, recordCustomerUser, type NewEmployee } from '../services/customers.ts';
 import { enrollmentPath, issueEnrollmentLinks, linkState } from '../services/enrollment-links.ts';
 
 const DEPARTMENTS = ['Sales', 'Engineering', 'Operations', 'Finance'] as const;
@@ -80,8 +82,42 @@ async function findDemoCustomerId(db: DbHandle): Promise<string | null> {
 }
 
 export type DemoLink = { displayName: string; path: string };
+export type DemoLogin = { role: UserRole; email: string };
 
-export async function ensureDemo(db: DbHandle, now: Date): Promise<{ created: boolean; links: DemoLink[] }> {
+export const DEMO_LOGINS = {
+  operator: { email: 'operator@panops.example', name: 'Riley Operator' },
+  admin: { email: 'admin@acme.example', name: 'Casey Admin' },
+  ceo: { email: 'ceo@acme.example', name: DEMO_CUSTOMER.ceoName },
+} as const;
+
+/** One login per role (operator across customers; admin and CEO of Acme), created when missing. */
+async function ensureDemoLogins(services: AppServices, customerId: string, password: string, now: Date) {
+  const logins: DemoLogin[] = [];
+  for (const role of USER_ROLES) {
+    const { email, name } = DEMO_LOGINS[role];
+    const login = await createLogin(services.auth, {
+      email,
+      name,
+      role,
+      customerId: role === 'operator' ? null : customerId,
+      password,
+    });
+    if (login.created && role !== 'operator') {
+      await withTenant(services.db, customerId, (tx) =>
+        recordCustomerUser(tx, { userId: login.id, customerId, role, email, name, invitedAt: now }),
+      );
+    }
+    logins.push({ role, email });
+  }
+  return logins;
+}
+
+export async function ensureDemo(
+  services: AppServices,
+  opts: { now: Date; password: string },
+): Promise<{ created: boolean; links: DemoLink[]; logins: DemoLogin[] }> {
+  const { db } = services;
+  const { now } = opts;
   let created = false;
   let customerId = await findDemoCustomerId(db);
   if (!customerId && (await listTenantIds(db)).length === 0) {
@@ -97,9 +133,10 @@ export async function ensureDemo(db: DbHandle, now: Date): Promise<{ created: bo
     });
     created = true;
   }
-  if (!customerId) return { created, links: [] };
+  if (!customerId) return { created, links: [], logins: [] };
   const links = await withTenant(db, customerId, (tx) => threeOpenLinks(tx, customerId!, now));
-  return { created, links };
+  const logins = await ensureDemoLogins(services, customerId, opts.password, now);
+  return { created, links, logins };
 }
 
 /** Three employees who have not enrolled yet, each with a link that works now. */

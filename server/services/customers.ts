@@ -2,7 +2,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel } from '../../shared/channels.ts';
 import type { DbHandle, Tx } from '../db/client.ts';
-import { customers, employees, type PlatformIdentifiers } from '../db/schema.ts';
+import { CHECKLIST_ITEMS } from '../../shared/onboarding.ts';
+import {
+  checklistItems,
+  customers,
+  customerUsers,
+  employees,
+  onboardingSessions,
+  type PlatformIdentifiers,
+} from '../db/schema.ts';
 import { withTenant } from '../db/tenant.ts';
 import { publishDefaultNotices } from './notices.ts';
 
@@ -23,11 +31,22 @@ export type NewEmployee = {
   platformIds?: PlatformIdentifiers;
 };
 
-export async function createCustomer(handle: DbHandle, input: NewCustomer): Promise<{ id: string }> {
-  const id = randomUUID();
+/**
+ * A customer with its default notices, its onboarding session and the pre-onboarding checklist, in one
+ * transaction; `also` adds more work to that transaction (the audit entry).
+ */
+export async function createCustomer(
+  handle: DbHandle,
+  input: NewCustomer & { id?: string },
+  also?: (tx: Tx) => Promise<void>,
+): Promise<{ id: string }> {
+  const { id = randomUUID(), ...fields } = input;
   await withTenant(handle, id, async (tx) => {
-    await tx.insert(customers).values({ id, ...input });
-    await publishDefaultNotices(tx, { id, name: input.name, ceoName: input.ceoName });
+    await tx.insert(customers).values({ id, ...fields });
+    await publishDefaultNotices(tx, { id, name: fields.name, ceoName: fields.ceoName });
+    await tx.insert(onboardingSessions).values({ customerId: id });
+    await tx.insert(checklistItems).values(CHECKLIST_ITEMS.map((item) => ({ customerId: id, item: item.key })));
+    await also?.(tx);
   });
   return { id };
 }
@@ -38,4 +57,9 @@ export async function addEmployees(tx: Tx, customerId: string, people: readonly 
     .insert(employees)
     .values(people.map((p) => ({ ...p, email: p.email.trim(), customerId })))
     .returning();
+}
+
+/** The tenant's own record of a login (auth_users is global and invisible to tenant transactions). */
+export async function recordCustomerUser(tx: Tx, row: typeof customerUsers.$inferInsert) {
+  await tx.insert(customerUsers).values(row).onConflictDoNothing();
 }

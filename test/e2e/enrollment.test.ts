@@ -10,6 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consentEvents, employeeConsent, noticeViews } from '../../server/db/schema.ts';
 import { withTenant } from '../../server/db/tenant.ts';
+import { testServices } from '../helpers/services.ts';
 import { createAppServer, distDir } from '../../server/http.ts';
 import { injectInsertFault, openTestDb, type TestDb } from '../helpers/db.ts';
 import { makeCustomer } from '../helpers/factories.ts';
@@ -27,7 +28,7 @@ beforeAll(async () => {
   if (!haveChromium) return;
   if (!existsSync(`${distDir}/index.html`)) throw new Error('dist/ is missing: run `npm run build` first');
   t = await openTestDb();
-  server = await createAppServer({ db: t.handle, mode: 'production' });
+  server = await createAppServer({ services: testServices(t.handle), mode: 'production' });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testServices } from '../helpers/services.ts';
 import { createAppServer } from '../../server/http.ts';
 import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { makeCustomer } from '../helpers/factories.ts';
@@ -27,7 +28,7 @@ beforeAll(async () => {
     throw new Error(`dist/ is missing or incomplete: run \`npm run build\` first (npm test does this before vitest).`);
   }
   t = await openTestDb();
-  server = await createAppServer({ db: t.handle, mode: 'production' });
+  server = await createAppServer({ services: testServices(t.handle), mode: 'production' });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

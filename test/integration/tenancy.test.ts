@@ -48,10 +48,18 @@ describe(`tenant isolation (${testDbKind})`, () => {
       expect(row, String(row.relname)).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
       expect(Number(row.policies), String(row.relname)).toBeGreaterThan(0);
     }
-    // And no public table lacks customer_id except the tenant registry itself.
-    const tables = await t.owner(`select tablename from pg_tables where schemaname = 'public'`);
-    const withCustomer = new Set(rows.map((r) => r.relname));
-    expect(tables.map((r) => r.tablename).filter((name) => !withCustomer.has(name))).toEqual([]);
+    // The only tables without customer_id are the global sign-in tables, and they too are forced behind a policy
+    // that admits only the auth pool's connections.
+    const others = await t.owner(`
+      select c.relname, c.relrowsecurity, c.relforcerowsecurity,
+             (select string_agg(p.qual, ' ') from pg_policies p where p.schemaname = 'public' and p.tablename = c.relname) as quals
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind = 'r' and c.relname <> all($1::text[])`, [rows.map((r) => r.relname)]);
+    expect(others.map((r) => r.relname).filter((name) => !String(name).startsWith('auth_'))).toEqual([]);
+    for (const row of others) {
+      expect(row, String(row.relname)).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
+      expect(String(row.quals), String(row.relname)).toContain('app.auth_context');
+    }
   });
 
   it('the app role cannot update or delete consent events, and the ledger refuses even the owner', async () => {

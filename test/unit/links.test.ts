@@ -17,6 +17,8 @@ function link(status: LinkRow['status']): LinkRow {
     expiresAt,
     openedAt: null,
     usedAt: null,
+    sentAt: null,
+    sentVia: null,
     status,
   };
 }

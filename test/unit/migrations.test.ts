@@ -56,18 +56,21 @@ describe('drizzle migration journal', () => {
   });
 });
 
-describe('0001_security.sql', () => {
-  const init = sqlOf('0000_init');
-  const security = sqlOf('0001_security');
+describe('security migrations', () => {
+  const generated = entries.filter((e) => !/_security$/.test(e.tag)).map((e) => sqlOf(e.tag));
+  const securityFiles = entries.filter((e) => /_security$/.test(e.tag)).map((e) => sqlOf(e.tag));
+  const init = generated.join('\n');
+  const security = securityFiles.join('\n');
   const tables = [...init.matchAll(/CREATE TABLE "([^"]+)"/g)].map((m) => m[1]!);
 
-  it('0000_init creates the tenant tables', () => {
+  it('the generated migrations create the tenant tables', () => {
     expect(tables).toContain('consent_events');
     expect(tables).toContain('customers');
+    expect(tables).toContain('audit_log');
     expect(tables.length).toBeGreaterThanOrEqual(5);
   });
 
-  it('forces row level security on every table 0000_init creates', () => {
+  it('forces row level security on every table the generated migrations create', () => {
     const forced = new Set(
       [...security.matchAll(/ALTER TABLE "([^"]+)" FORCE ROW LEVEL SECURITY/g)].map((m) => m[1]!),
     );
@@ -99,8 +102,16 @@ describe('0001_security.sql', () => {
     expect(tableGrants.some((g) => g.privileges.includes('UPDATE'))).toBe(true);
   });
 
-  it('blocks UPDATE, DELETE and TRUNCATE on consent_events with triggers', () => {
-    expect(security).toMatch(/BEFORE UPDATE OR DELETE ON "consent_events"/);
-    expect(security).toMatch(/BEFORE TRUNCATE ON "consent_events"/);
+  it('blocks UPDATE, DELETE and TRUNCATE on consent_events and audit_log with triggers', () => {
+    for (const table of ['consent_events', 'audit_log']) {
+      expect(security).toMatch(new RegExp(`BEFORE UPDATE OR DELETE ON "${table}"`));
+      expect(security).toMatch(new RegExp(`BEFORE TRUNCATE ON "${table}"`));
+    }
+  });
+
+  it('grants only SELECT and INSERT on audit_log', () => {
+    const onAudit = grantsIn(security).filter((g) => g.objects.includes('audit_log'));
+    expect(onAudit.length).toBeGreaterThan(0);
+    for (const g of onAudit) expect(g.privileges.sort(), g.text).toEqual(['INSERT', 'SELECT']);
   });
 });

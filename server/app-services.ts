@@ -1,0 +1,55 @@
+/** Wires the long-lived services (auth, mail) around an open database. Used by the server and by tests. */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createAuth } from './auth/auth.ts';
+import type { AppServices } from './context.ts';
+import type { DbHandle } from './db/client.ts';
+import { withTenant } from './db/tenant.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
+import { recordEmail } from './services/email.ts';
+
+/** AUTH_SECRET, or one generated on first start and kept (mode 600) so sessions survive restarts. */
+export function authSecret(configured: string | undefined, file: string): string {
+  if (configured) return configured;
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+export function createServices(opts: {
+  db: DbHandle;
+  secret: string;
+  publicUrl: string;
+  mailer?: Mailer;
+  smtpUrl?: string | undefined;
+  mailFrom?: string;
+  now?: () => Date;
+  signInPerMinute?: number;
+}): AppServices {
+  const mailer = opts.mailer ?? createMailer({ smtpUrl: opts.smtpUrl, from: opts.mailFrom ?? 'PanOps <no-reply@panops.local>' });
+  const auth = createAuth({
+    db: opts.db,
+    secret: opts.secret,
+    baseUrl: opts.publicUrl,
+    mailer,
+    now: opts.now,
+    signInPerMinute: opts.signInPerMinute,
+    async onEmail(email) {
+      const customerId = email.user.customerId;
+      if (!customerId) return;
+      await withTenant(opts.db, customerId, (tx) =>
+        recordEmail(tx, customerId, {
+          kind: email.kind,
+          to: email.to,
+          subject: email.subject,
+          text: email.text,
+          status: mailer.mode === 'smtp' ? 'sent' : 'outbox',
+        }),
+      );
+    },
+  });
+  return { db: opts.db, auth, mailer, publicUrl: opts.publicUrl };
+}

@@ -1,0 +1,228 @@
+/**
+ * Sign-in over real HTTP (better-auth on the test database): session cookie, role → home, lockout after repeated
+ * failures, password reset by email; and the role matrix and tenant boundary of the portal procedures.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCKOUT_THRESHOLD } from '../../server/auth/auth.ts';
+import type { AppServices } from '../../server/context.ts';
+import { rowsOf } from '../../server/db/client.ts';
+import { withTenant } from '../../server/db/tenant.ts';
+import { createAppServer } from '../../server/http.ts';
+import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { makeCustomer } from '../helpers/factories.ts';
+import { callerAs, freePort, makeUser, TEST_PASSWORD, testServices } from '../helpers/services.ts';
+
+let t: TestDb;
+let services: AppServices;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  t = await openTestDb();
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  services = testServices(t.handle, { publicUrl: base });
+  server = await createAppServer({ services, mode: 'production' });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+});
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  await t?.close();
+});
+
+async function signIn(email: string, password: string) {
+  return fetch(`${base}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: base },
+    body: JSON.stringify({ email, password }),
+  });
+}
+
+const cookieOf = (res: Response) =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+
+async function me(cookie: string) {
+  const res = await fetch(`${base}/trpc/session.me`, { headers: { cookie } });
+  return ((await res.json()) as { result: { data: { role: string; homePath: string } | null } }).result.data;
+}
+
+describe(`sign-in over HTTP (${process.env.TEST_DB ?? 'pglite'})`, () => {
+  it('issues an httpOnly SameSite session cookie and routes each role to its home screen', async () => {
+    const { customerId } = await makeCustomer(t.handle, { count: 1 });
+    for (const [role, home] of [
+      ['operator', '/portal'],
+      ['admin', '/admin'],
+      ['ceo', '/signal'],
+    ] as const) {
+      const user = await makeUser(services, role, role === 'operator' ? null : customerId);
+      const res = await signIn(user.email, TEST_PASSWORD);
+      expect(res.status, role).toBe(200);
+      const setCookie = res.headers.getSetCookie().join('\n');
+      expect(setCookie).toMatch(/HttpOnly/i);
+      expect(setCookie).toMatch(/SameSite=Lax/i);
+      expect(await me(cookieOf(res))).toMatchObject({ role, homePath: home });
+    }
+  });
+
+  it('answers signed-out callers with no user, and a wrong password with 401', async () => {
+    expect(await me('')).toBeNull();
+    const user = await makeUser(services, 'operator', null);
+    expect((await signIn(user.email, 'not the password at all')).status).toBe(401);
+  });
+
+  it(`locks the account after ${LOCKOUT_THRESHOLD} failures in a row, even for the right password`, async () => {
+    const user = await makeUser(services, 'operator', null);
+    for (let i = 0; i < LOCKOUT_THRESHOLD; i++) expect((await signIn(user.email, `wrong-${i}-password`)).status).toBe(401);
+    const locked = await signIn(user.email, TEST_PASSWORD);
+    expect(locked.status).toBe(429);
+    expect(((await locked.json()) as { code: string }).code).toBe('ACCOUNT_LOCKED');
+  });
+
+  it('rate-limits sign-in attempts per client address', async () => {
+    const port = await freePort();
+    const limited = await createAppServer({
+      services: testServices(t.handle, { publicUrl: `http://127.0.0.1:${port}`, signInPerMinute: 3 }),
+      mode: 'production',
+    });
+    await new Promise<void>((resolve) => limited.listen(port, '127.0.0.1', resolve));
+    // Counters live in the database, shared with this file's other server: start this address from zero.
+    await t.owner("select set_config('app.auth_context', 'on', false)");
+    await t.owner('delete from auth_rate_limits');
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`http://127.0.0.1:${port}/api/auth/sign-in/email`, {
+          method: 'POST',
+          // A client cannot pick its own address for the limiter.
+          headers: { 'Content-Type': 'application/json', 'x-panops-client-ip': `192.0.2.${i}`, 'x-forwarded-for': `192.0.2.${i}` },
+          body: JSON.stringify({ email: `nobody-${i}@test.example`, password: 'whatever-password' }),
+        });
+        statuses.push(res.status);
+      }
+      expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+      expect(statuses.slice(3)).toEqual([429, 429]);
+    } finally {
+      limited.closeAllConnections();
+      await new Promise((resolve) => limited.close(resolve));
+    }
+  });
+
+  it('sends a password reset email whose token sets a new password', async () => {
+    const { customerId } = await makeCustomer(t.handle, { count: 1 });
+    const admin = await makeUser(services, 'admin', customerId);
+    const res = await fetch(`${base}/api/auth/request-password-reset`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: base },
+      body: JSON.stringify({ email: admin.email, redirectTo: `${base}/reset-password` }),
+    });
+    expect(res.status).toBe(200);
+    const [mail] = await withTenant(t.handle, customerId, async (tx) =>
+      rowsOf<{ text_body: string; kind: string }>(
+        await tx.execute(sql`select text_body, kind from email_messages where to_address = ${admin.email}`),
+      ),
+    );
+    expect(mail?.kind).toBe('password_reset');
+    const link = /(http\S+reset-password\S+)/.exec(mail!.text_body)?.[1];
+    expect(link).toBeTruthy();
+    const token = new URL(link!).pathname.split('/').at(-1)!;
+    const reset = await fetch(`${base}/api/auth/reset-password`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: base },
+      body: JSON.stringify({ token, newPassword: 'a brand new long password' }),
+    });
+    expect(reset.status).toBe(200);
+    expect((await signIn(admin.email, TEST_PASSWORD)).status).toBe(401);
+    expect((await signIn(admin.email, 'a brand new long password')).status).toBe(200);
+  });
+});
+
+describe(`roles and tenants (${process.env.TEST_DB ?? 'pglite'})`, () => {
+  it('refuses signed-out callers and the wrong roles', async () => {
+    const { customerId } = await makeCustomer(t.handle, { count: 1 });
+    await expect(callerAs(services, null).customers.list()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    const admin = await makeUser(services, 'admin', customerId);
+    const ceo = await makeUser(services, 'ceo', customerId);
+    await expect(callerAs(services, admin).customers.list()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(callerAs(services, ceo).customers.update({
+      name: 'x', ceoName: 'y', outputLanguage: 'en', channels: ['email'], contactEmail: null,
+    })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      callerAs(services, admin).customers.create({ name: 'Nope', ceoName: 'N', outputLanguage: 'en', requestId: randomUUID() }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('an admin of customer A reaches only A, whatever B exists', async () => {
+    const a = await makeCustomer(t.handle, { count: 1 });
+    const b = await makeCustomer(t.handle, { count: 1 });
+    const adminA = await makeUser(services, 'admin', a.customerId);
+    await makeUser(services, 'admin', b.customerId);
+    const current = await callerAs(services, adminA).customers.current();
+    expect(current.id).toBe(a.customerId);
+    const users = await callerAs(services, adminA).customers.users();
+    expect(users.every((u) => u.email !== undefined)).toBe(true);
+    expect(users).toHaveLength(1);
+  });
+
+  it('an operator must choose a customer, and then works on that one only', async () => {
+    const a = await makeCustomer(t.handle, { count: 1 });
+    const operator = await makeUser(services, 'operator', null);
+    await expect(callerAs(services, operator).customers.current()).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+    const chosen = await callerAs(services, { ...operator, activeCustomerId: a.customerId }).customers.current();
+    expect(chosen.id).toBe(a.customerId);
+    const list = await callerAs(services, operator).customers.list();
+    expect(list.map((c) => c.id)).toContain(a.customerId);
+  });
+
+  it('creating a customer is idempotent per request id and validates the output language on the server', async () => {
+    const operator = await makeUser(services, 'operator', null);
+    const requestId = randomUUID();
+    const input = { name: 'Globex', ceoName: 'Hank Scorpio', outputLanguage: 'DE', requestId };
+    const first = await callerAs(services, operator).customers.create(input);
+    const again = await callerAs(services, operator).customers.create(input);
+    expect(again.id).toBe(first.id);
+    expect(first.outputLanguage).toBe('de');
+    await expect(
+      callerAs(services, operator).customers.create({ ...input, requestId: randomUUID(), outputLanguage: 'xx' }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const audit = await callerAs(services, { ...operator, activeCustomerId: first.id }).customers.audit({ limit: 10 });
+    expect(audit.map((e) => e.action)).toEqual(['customer.created']);
+    expect(audit[0]).toMatchObject({ actorEmail: operator.email, ipAddress: '198.51.100.9' });
+  });
+
+  it('invites the CEO by email; the same email cannot be invited twice', async () => {
+    const operator = await makeUser(services, 'operator', null);
+    const { customerId } = await makeCustomer(t.handle, { count: 1 });
+    const asOperator = callerAs(services, { ...operator, activeCustomerId: customerId });
+    const email = `ceo-${randomUUID().slice(0, 6)}@globex.example`;
+    await asOperator.customers.inviteUser({ email, name: 'Hank Scorpio', role: 'ceo' });
+    await expect(asOperator.customers.inviteUser({ email, name: 'Hank', role: 'ceo' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    const mails = await withTenant(t.handle, customerId, async (tx) =>
+      rowsOf<{ kind: string }>(await tx.execute(sql`select kind from email_messages where to_address = ${email}`)),
+    );
+    expect(mails.map((m) => m.kind)).toEqual(['invite']);
+  });
+});
+
+describe(`sign-in tables stay out of tenant transactions (${process.env.TEST_DB ?? 'pglite'})`, () => {
+  it.runIf(process.env.TEST_DB === 'postgres')('a tenant transaction sees no users, sessions or accounts', async () => {
+    const { customerId } = await makeCustomer(t.handle, { count: 1 });
+    await makeUser(services, 'admin', customerId);
+    const counts = await withTenant(t.handle, customerId, async (tx) =>
+      rowsOf<{ users: number; sessions: number; accounts: number }>(
+        await tx.execute(sql`select (select count(*) from auth_users)::int as users,
+          (select count(*) from auth_sessions)::int as sessions, (select count(*) from auth_accounts)::int as accounts`),
+      ),
+    );
+    expect(counts[0]).toEqual({ users: 0, sessions: 0, accounts: 0 });
+  });
+});
