@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitcher } from './LanguageSwitcher.tsx';
 
-export function AppShell({ children }: { children: ReactNode }) {
+export function AppShell({ children, wide = false }: { children: ReactNode; wide?: boolean }) {
   const { t } = useTranslation();
   return (
     <div className="app">
@@ -12,7 +12,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         </span>
         <LanguageSwitcher />
       </header>
-      <main className="page">{children}</main>
+      <main className={wide ? 'page page-wide' : 'page'}>{children}</main>
     </div>
   );
 }

@@ -7,7 +7,7 @@ import resourcesToBackend from 'i18next-resources-to-backend';
 import { initReactI18next } from 'react-i18next';
 import { DEFAULT_UI_LANGUAGE, isUiLanguage, pickUiLanguage, UI_LANGUAGES, type UiLanguage } from '../../shared/languages.ts';
 
-export const NAMESPACES = ['common', 'enroll', 'manage'] as const;
+export const NAMESPACES = ['common', 'enroll', 'manage', 'portal', 'onboarding', 'roster', 'links', 'admin'] as const;
 const STORAGE_KEY = 'panops.language';
 
 function initialLanguage(): UiLanguage {
@@ -42,7 +42,10 @@ export function currentLanguage(): UiLanguage {
   return isUiLanguage(lng) ? lng : DEFAULT_UI_LANGUAGE;
 }
 
-export async function changeLanguage(lng: UiLanguage) {
-  localStorage.setItem(STORAGE_KEY, lng);
+/** Whether this device has an explicit language choice (which then wins over the customer's default). */
+export const hasStoredLanguage = () => localStorage.getItem(STORAGE_KEY) !== null;
+
+export async function changeLanguage(lng: UiLanguage, opts: { remember?: boolean } = {}) {
+  if (opts.remember ?? true) localStorage.setItem(STORAGE_KEY, lng);
   await i18next.changeLanguage(lng);
 }

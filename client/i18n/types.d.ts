@@ -1,12 +1,27 @@
 import 'i18next';
+import type admin from './locales/en/admin.json';
 import type common from './locales/en/common.json';
 import type emails from './locales/en/emails.json';
 import type enroll from './locales/en/enroll.json';
+import type links from './locales/en/links.json';
 import type manage from './locales/en/manage.json';
+import type onboarding from './locales/en/onboarding.json';
+import type portal from './locales/en/portal.json';
+import type roster from './locales/en/roster.json';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'common';
-    resources: { common: typeof common; emails: typeof emails; enroll: typeof enroll; manage: typeof manage };
+    resources: {
+      admin: typeof admin;
+      common: typeof common;
+      emails: typeof emails;
+      enroll: typeof enroll;
+      links: typeof links;
+      manage: typeof manage;
+      onboarding: typeof onboarding;
+      portal: typeof portal;
+      roster: typeof roster;
+    };
   }
 }

@@ -8,3 +8,11 @@ export const formatList = (items: string[]) =>
 
 export const formatTime = (iso: string) =>
   new Intl.DateTimeFormat(currentLanguage(), { timeStyle: 'short' }).format(new Date(iso));
+
+export const formatDate = (iso: string) =>
+  new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium' }).format(new Date(iso));
+
+export const formatNumber = (value: number) => new Intl.NumberFormat(currentLanguage()).format(value);
+
+export const formatPercent = (share: number) =>
+  new Intl.NumberFormat(currentLanguage(), { style: 'percent', maximumFractionDigits: 0 }).format(share);

@@ -1,16 +1,54 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, Suspense, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createBrowserRouter, RouterProvider } from 'react-router';
+import { createBrowserRouter, RouterProvider, type RouteObject } from 'react-router';
 import { Layout } from './Layout.tsx';
+import { RequireRole } from './RequireRole.tsx';
 import { queryClient, trpcClient, TRPCProvider } from './trpc.ts';
+
+/** `page(() => import(...), 'Name')`: a lazily loaded screen, one chunk per module. */
+const page =
+  <M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M & string): RouteObject['lazy'] =>
+  async () => ({ Component: (await load())[name] as React.ComponentType });
 
 const router = createBrowserRouter([
   {
     element: <Layout />,
     children: [
-      { path: '/', lazy: async () => ({ Component: (await import('./Home.tsx')).Home }) },
-      { path: '*', lazy: async () => ({ Component: (await import('./NotFound.tsx')).NotFound }) },
+      { path: '/', lazy: page(() => import('./Home.tsx'), 'Home') },
+      { path: '/login', lazy: page(() => import('./pages/auth/Login.tsx'), 'Login') },
+      { path: '/forgot-password', lazy: page(() => import('./pages/auth/ForgotPassword.tsx'), 'ForgotPassword') },
+      { path: '/reset-password', lazy: page(() => import('./pages/auth/ResetPassword.tsx'), 'ResetPassword') },
+      {
+        element: <RequireRole roles={['operator']} />,
+        children: [{ path: '/portal', lazy: page(() => import('./pages/customers/CustomersPage.tsx'), 'CustomersPage') }],
+      },
+      {
+        element: <RequireRole roles={['operator', 'admin']} needsCustomer />,
+        children: [
+          { path: '/portal/setup', lazy: page(() => import('./pages/setup/SetupPage.tsx'), 'SetupPage') },
+          { path: '/portal/checklist', lazy: page(() => import('./pages/onboarding/ChecklistPage.tsx'), 'ChecklistPage') },
+          { path: '/portal/session', lazy: page(() => import('./pages/onboarding/SessionPage.tsx'), 'SessionPage') },
+          { path: '/portal/roster', lazy: page(() => import('./pages/roster/RosterPage.tsx'), 'RosterPage') },
+          { path: '/portal/links', lazy: page(() => import('./pages/links/LinksPage.tsx'), 'LinksPage') },
+          { path: '/portal/outbox', lazy: page(() => import('./pages/links/OutboxPage.tsx'), 'OutboxPage') },
+        ],
+      },
+      {
+        element: <RequireRole roles={['operator', 'admin', 'ceo']} needsCustomer />,
+        children: [
+          { path: '/admin', lazy: page(() => import('./pages/admin/EnrollmentPage.tsx'), 'EnrollmentPage') },
+          { path: '/admin/people', lazy: page(() => import('./pages/admin/PeoplePage.tsx'), 'PeoplePage') },
+          { path: '/admin/corrections', lazy: page(() => import('./pages/admin/CorrectionsPage.tsx'), 'CorrectionsPage') },
+          { path: '/admin/checks', lazy: page(() => import('./pages/admin/ChecksPage.tsx'), 'ChecksPage') },
+          { path: '/admin/audit', lazy: page(() => import('./pages/audit/AuditPage.tsx'), 'AuditPage') },
+        ],
+      },
+      {
+        element: <RequireRole roles={['ceo']} />,
+        children: [{ path: '/signal', lazy: page(() => import('./pages/signal/SignalHome.tsx'), 'SignalHome') }],
+      },
+      { path: '*', lazy: page(() => import('./NotFound.tsx'), 'NotFound') },
     ],
   },
 ]);

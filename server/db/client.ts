@@ -2,7 +2,8 @@
  * One Drizzle type over two drivers: embedded PGlite (no DATABASE_URL) and PostgreSQL through postgres.js.
  * Migrations from drizzle/ are applied here, at start, by the owner connection; the app then runs as panops_app.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -148,6 +149,8 @@ async function assertUnprivilegedRole(db: Db): Promise<void> {
 }
 
 async function openPglite(dir: string | undefined): Promise<DbHandle> {
+  // PGlite creates its own directory but not the parents (./data on a fresh clone).
+  if (dir) mkdirSync(dirname(dir), { recursive: true });
   const client = new PGlite(dir);
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder });

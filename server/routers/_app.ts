@@ -1,7 +1,11 @@
 import { createCallerFactory, router } from '../trpc.ts';
+import { adminRouter } from './admin.ts';
 import { consentRouter } from './consent.ts';
 import { customersRouter } from './customers.ts';
 import { enrollmentRouter } from './enrollment.ts';
+import { linksRouter } from './links.ts';
+import { onboardingRouter } from './onboarding.ts';
+import { rosterRouter } from './roster.ts';
 import { sessionRouter } from './session.ts';
 
 export const appRouter = router({
@@ -9,6 +13,10 @@ export const appRouter = router({
   consent: consentRouter,
   session: sessionRouter,
   customers: customersRouter,
+  onboarding: onboardingRouter,
+  roster: rosterRouter,
+  links: linksRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

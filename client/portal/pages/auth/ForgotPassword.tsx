@@ -1,0 +1,48 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { requestPasswordReset, type AuthFailure } from '../../session.ts';
+
+export function ForgotPassword() {
+  const { t } = useTranslation('portal');
+  const [sent, setSent] = useState(false);
+  const [failure, setFailure] = useState<AuthFailure | null>(null);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const result = await requestPasswordReset(String(new FormData(event.currentTarget).get('email') ?? ''));
+    // The answer is the same whether or not the address has an account.
+    if (result.ok) setSent(true);
+    else setFailure(result.failure);
+  }
+
+  return (
+    <section className="card narrow">
+      <h1>{t('forgot.title')}</h1>
+      {sent ? (
+        <p className="success" role="status">
+          {t('forgot.sent')}
+        </p>
+      ) : (
+        <form onSubmit={submit}>
+          <p className="muted">{t('forgot.intro')}</p>
+          <label className="field">
+            <span>{t('login.email')}</span>
+            <input name="email" type="email" autoComplete="username" required />
+          </label>
+          {failure && (
+            <p className="alert" role="alert">
+              {t(`authErrors.${failure}`)}
+            </p>
+          )}
+          <div className="actions">
+            <button type="submit">{t('forgot.submit')}</button>
+          </div>
+        </form>
+      )}
+      <p>
+        <Link to="/login">{t('forgot.back')}</Link>
+      </p>
+    </section>
+  );
+}

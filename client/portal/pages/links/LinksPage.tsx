@@ -1,0 +1,11 @@
+import { useTranslation } from 'react-i18next';
+
+/** Placeholder until this screen is built. */
+export function LinksPage() {
+  const { t } = useTranslation('links');
+  return (
+    <section className="card">
+      <h1>{t('title')}</h1>
+    </section>
+  );
+}

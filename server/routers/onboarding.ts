@@ -1,0 +1,4 @@
+import { router } from '../trpc.ts';
+
+/** Pre-onboarding checklist and the session tracker. */
+export const onboardingRouter = router({});
