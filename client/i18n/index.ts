@@ -7,7 +7,7 @@ import resourcesToBackend from 'i18next-resources-to-backend';
 import { initReactI18next } from 'react-i18next';
 import { DEFAULT_UI_LANGUAGE, isUiLanguage, pickUiLanguage, UI_LANGUAGES, type UiLanguage } from '../../shared/languages.ts';
 
-export const NAMESPACES = ['common', 'enroll', 'manage', 'portal', 'onboarding', 'roster', 'links', 'admin'] as const;
+export const NAMESPACES = ['common', 'enroll', 'manage', 'portal', 'onboarding', 'roster', 'links', 'admin', 'checks'] as const;
 const STORAGE_KEY = 'panops.language';
 
 function initialLanguage(): UiLanguage {

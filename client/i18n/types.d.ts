@@ -1,5 +1,6 @@
 import 'i18next';
 import type admin from './locales/en/admin.json';
+import type checks from './locales/en/checks.json';
 import type common from './locales/en/common.json';
 import type emails from './locales/en/emails.json';
 import type enroll from './locales/en/enroll.json';
@@ -14,6 +15,7 @@ declare module 'i18next' {
     defaultNS: 'common';
     resources: {
       admin: typeof admin;
+      checks: typeof checks;
       common: typeof common;
       emails: typeof emails;
       enroll: typeof enroll;

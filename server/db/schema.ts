@@ -21,6 +21,7 @@ import {
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import type { Channel, ConsentDecision } from '../../shared/channels.ts';
+import type { POST_CHECKS } from '../../shared/onboarding.ts';
 
 /** `nullif` because once set in a session the setting reads back as '' (not NULL) after the transaction ends. */
 export const currentTenant = sql`nullif(current_setting('app.customer_id', true), '')::uuid`;
@@ -607,8 +608,7 @@ export const auditLog = pgTable(
   (t) => [index('audit_log_customer_time').on(t.customerId, t.occurredAt), tenantPolicy('audit_log', t.customerId)],
 );
 
-export const POST_CHECK_KEYS = ['first_sync_running', 'first_sync_completed', 'admin_check_in', 'enrollment_48h'] as const;
-export type PostCheckKey = (typeof POST_CHECK_KEYS)[number];
+export type PostCheckKey = (typeof POST_CHECKS)[number]['key'];
 export const POST_CHECK_STATUSES = ['scheduled', 'passed', 'failed', 'waiting_connectors'] as const;
 export type PostCheckStatus = (typeof POST_CHECK_STATUSES)[number];
 

@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from '../trpc.ts';
 import { adminRouter } from './admin.ts';
+import { checksRouter } from './checks.ts';
 import { consentRouter } from './consent.ts';
 import { customersRouter } from './customers.ts';
 import { enrollmentRouter } from './enrollment.ts';
@@ -17,6 +18,7 @@ export const appRouter = router({
   roster: rosterRouter,
   links: linksRouter,
   admin: adminRouter,
+  checks: checksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -27,3 +27,25 @@ export async function issueEnrollmentLinks(tx: Tx, customerId: string, employeeI
 }
 
 export const enrollmentPath = (token: string) => `/enroll/${token}`;
+
+/** What an admin may see per person: how far their link got, never what they chose. */
+export const PERSON_LINK_STATUSES = ['not_sent', 'sent', 'opened', 'responded', 'expired'] as const;
+export type PersonLinkStatus = (typeof PERSON_LINK_STATUSES)[number];
+
+/**
+ * A person's status from their newest link and whether they have responded (an employee_consent row exists).
+ * Responded wins over everything; an unused link past its expiry is expired even if it was sent or opened.
+ */
+export function personLinkStatus(
+  link: Pick<typeof enrollmentLinks.$inferSelect, 'status' | 'expiresAt' | 'openedAt' | 'sentAt'> | null,
+  responded: boolean,
+  now: Date,
+): PersonLinkStatus {
+  if (responded) return 'responded';
+  if (!link || link.status === 'superseded') return 'not_sent';
+  if (link.status === 'used') return 'responded';
+  if (link.expiresAt.getTime() <= now.getTime()) return 'expired';
+  if (link.openedAt) return 'opened';
+  if (link.sentAt) return 'sent';
+  return 'not_sent';
+}
