@@ -100,3 +100,4 @@ export const ZAuditEntry = z.object({
 });
 export const ZAuditList = z.array(ZAuditEntry);
 export const ZAuditQuery = z.object({ limit: z.number().int().min(1).max(500).default(100) });
+export type TUpdateCustomerInput = z.input<typeof ZUpdateCustomerInput>;

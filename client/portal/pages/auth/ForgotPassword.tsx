@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { requestPasswordReset, type AuthFailure } from '../../session.ts';
+import { AuthFailureAlert, EmailField } from './parts.tsx';
 
 export function ForgotPassword() {
   const { t } = useTranslation('portal');
@@ -26,15 +27,8 @@ export function ForgotPassword() {
       ) : (
         <form onSubmit={submit}>
           <p className="muted">{t('forgot.intro')}</p>
-          <label className="field">
-            <span>{t('login.email')}</span>
-            <input name="email" type="email" autoComplete="username" required />
-          </label>
-          {failure && (
-            <p className="alert" role="alert">
-              {t(`authErrors.${failure}`)}
-            </p>
-          )}
+          <EmailField />
+          <AuthFailureAlert failure={failure} />
           <div className="actions">
             <button type="submit">{t('forgot.submit')}</button>
           </div>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { signIn, useMe, useRefreshMe, type AuthFailure } from '../../session.ts';
+import { AuthFailureAlert, EmailField } from './parts.tsx';
 
 /** Only same-site paths may be used as the post-login destination. */
 const safeNext = (next: string | null) => (next && next.startsWith('/') && !next.startsWith('//') ? next : null);
@@ -33,19 +34,12 @@ export function Login() {
     <section className="card narrow">
       <h1>{t('login.title')}</h1>
       <form onSubmit={submit} noValidate>
-        <label className="field">
-          <span>{t('login.email')}</span>
-          <input name="email" type="email" autoComplete="username" required />
-        </label>
+        <EmailField />
         <label className="field">
           <span>{t('login.password')}</span>
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
-        {failure && (
-          <p className="alert" role="alert">
-            {t(`authErrors.${failure}`)}
-          </p>
-        )}
+        <AuthFailureAlert failure={failure} />
         <div className="actions">
           <button type="submit" disabled={busy}>
             {t('login.submit')}

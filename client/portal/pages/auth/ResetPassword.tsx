@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { resetPassword, type AuthFailure } from '../../session.ts';
+import { AuthFailureAlert } from './parts.tsx';
 
 /** Sets a password from an emailed link: a reset, or the invitation of a new login. */
 export function ResetPassword() {
@@ -50,11 +51,7 @@ export function ResetPassword() {
               {t('reset.mismatch')}
             </p>
           )}
-          {failure && (
-            <p className="alert" role="alert">
-              {t(`authErrors.${failure}`)}
-            </p>
-          )}
+          <AuthFailureAlert failure={failure} />
           <div className="actions">
             <button type="submit">{t('reset.submit')}</button>
           </div>

@@ -2,15 +2,16 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { CHANNELS, type Channel } from '../../../../shared/channels.ts';
+import { CHANNELS } from '../../../../shared/channels.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
-import { FieldError } from '../../../components/FieldError.tsx';
 import { formatDate } from '../../../lib/format.ts';
-import { outputLanguageOptions } from '../../../lib/languages-display.ts';
 import { errorCodeOf, fieldErrorsOf } from '../../../lib/trpc-errors.ts';
 import { uuidv4 } from '../../../lib/uuid.ts';
 import { useRefreshMe } from '../../session.ts';
 import { useTRPC } from '../../trpc.ts';
+import { CustomerFields, readCustomerFields } from './CustomerFields.tsx';
+
+const NEW_CUSTOMER = { name: '', ceoName: '', outputLanguage: 'en', channels: CHANNELS, contactEmail: null };
 
 /** Operator home: every customer, pick one to work on, or create one (session step 1, portal setup). */
 export function CustomersPage() {
@@ -33,18 +34,8 @@ export function CustomersPage() {
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const channels = CHANNELS.filter((c) => form.get(`channel-${c}`) === 'on');
-    const contact = String(form.get('contactEmail') ?? '').trim();
     const created = await create
-      .mutateAsync({
-        requestId,
-        name: String(form.get('name') ?? ''),
-        ceoName: String(form.get('ceoName') ?? ''),
-        outputLanguage: String(form.get('outputLanguage') ?? ''),
-        channels: channels as Channel[],
-        contactEmail: contact === '' ? null : contact,
-      })
+      .mutateAsync({ requestId, ...readCustomerFields(new FormData(event.currentTarget)) })
       .catch(() => null);
     if (!created) return;
     setRequestId(uuidv4());
@@ -94,41 +85,7 @@ export function CustomersPage() {
       <section className="card">
         <h2>{t('customers.createTitle')}</h2>
         <form onSubmit={submit} noValidate>
-          <label className="field">
-            <span>{t('customers.name')}</span>
-            <input name="name" type="text" required aria-describedby="err-name" />
-            <FieldError id="err-name" code={fieldErrors.name} />
-          </label>
-          <label className="field">
-            <span>{t('customers.ceoName')}</span>
-            <input name="ceoName" type="text" required aria-describedby="err-ceo" />
-            <FieldError id="err-ceo" code={fieldErrors.ceoName} />
-          </label>
-          <label className="field">
-            <span>{t('customers.outputLanguage')}</span>
-            <select name="outputLanguage" defaultValue="en" aria-describedby="err-lang">
-              {outputLanguageOptions().map((o) => (
-                <option key={o.code} value={o.code}>
-                  {o.label}
-                </option>
-              ))}
-            </select>
-            <FieldError id="err-lang" code={fieldErrors.outputLanguage} />
-          </label>
-          <fieldset className="field">
-            <legend>{t('customers.channels')}</legend>
-            {CHANNELS.map((c) => (
-              <label key={c} className="check">
-                <input type="checkbox" name={`channel-${c}`} defaultChecked /> {t(`common:channels.${c}`)}
-              </label>
-            ))}
-            <FieldError id="err-channels" code={fieldErrors.channels} />
-          </fieldset>
-          <label className="field">
-            <span>{t('customers.contactEmail')}</span>
-            <input name="contactEmail" type="email" aria-describedby="err-contact" />
-            <FieldError id="err-contact" code={fieldErrors.contactEmail} />
-          </label>
+          <CustomerFields defaults={NEW_CUSTOMER} errors={fieldErrors} />
           {create.error && <ErrorNotice code={errorCodeOf(create.error)} />}
           <div className="actions">
             <button type="submit" disabled={create.isPending}>

@@ -1,15 +1,14 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CHANNELS, type Channel } from '../../../../shared/channels.ts';
 import { UI_LANGUAGES, type UiLanguage } from '../../../../shared/languages.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { FieldError } from '../../../components/FieldError.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
-import { outputLanguageOptions } from '../../../lib/languages-display.ts';
 import { errorCodeOf, fieldErrorsOf } from '../../../lib/trpc-errors.ts';
 import { useRefreshMe } from '../../session.ts';
 import { useTRPC } from '../../trpc.ts';
+import { CustomerFields, readCustomerFields } from '../customers/CustomerFields.tsx';
 
 /** Portal setup for the selected customer: account details, and the admin and CEO logins (step 7). */
 export function SetupPage() {
@@ -30,17 +29,7 @@ export function SetupPage() {
 
   async function save(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const contact = String(form.get('contactEmail') ?? '').trim();
-    const saved = await update
-      .mutateAsync({
-        name: String(form.get('name') ?? ''),
-        ceoName: String(form.get('ceoName') ?? ''),
-        outputLanguage: String(form.get('outputLanguage') ?? ''),
-        channels: CHANNELS.filter((ch) => form.get(`channel-${ch}`) === 'on') as Channel[],
-        contactEmail: contact === '' ? null : contact,
-      })
-      .catch(() => null);
+    const saved = await update.mutateAsync(readCustomerFields(new FormData(event.currentTarget))).catch(() => null);
     if (saved) {
       await customer.refetch();
       await refreshMe();
@@ -72,42 +61,7 @@ export function SetupPage() {
       <section className="card">
         <h1>{t('setup.title', { name: c.name })}</h1>
         <form onSubmit={save} noValidate key={`${c.id}-${c.name}-${c.outputLanguage}`}>
-          <label className="field">
-            <span>{t('customers.name')}</span>
-            <input name="name" type="text" defaultValue={c.name} required />
-            <FieldError id="err-name" code={updateErrors.name} />
-          </label>
-          <label className="field">
-            <span>{t('customers.ceoName')}</span>
-            <input name="ceoName" type="text" defaultValue={c.ceoName} required />
-            <FieldError id="err-ceo" code={updateErrors.ceoName} />
-          </label>
-          <label className="field">
-            <span>{t('customers.outputLanguage')}</span>
-            <select name="outputLanguage" defaultValue={c.outputLanguage}>
-              {outputLanguageOptions().map((o) => (
-                <option key={o.code} value={o.code}>
-                  {o.label}
-                </option>
-              ))}
-            </select>
-            <FieldError id="err-lang" code={updateErrors.outputLanguage} />
-          </label>
-          <fieldset className="field">
-            <legend>{t('customers.channels')}</legend>
-            {CHANNELS.map((ch) => (
-              <label key={ch} className="check">
-                <input type="checkbox" name={`channel-${ch}`} defaultChecked={c.channels.includes(ch)} />{' '}
-                {t(`common:channels.${ch}`)}
-              </label>
-            ))}
-            <FieldError id="err-channels" code={updateErrors.channels} />
-          </fieldset>
-          <label className="field">
-            <span>{t('customers.contactEmail')}</span>
-            <input name="contactEmail" type="email" defaultValue={c.contactEmail ?? ''} />
-            <FieldError id="err-contact" code={updateErrors.contactEmail} />
-          </label>
+          <CustomerFields defaults={c} errors={updateErrors} />
           {update.error && <ErrorNotice code={errorCodeOf(update.error)} />}
           {update.isSuccess && (
             <p className="success" role="status">
