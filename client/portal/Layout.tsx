@@ -15,11 +15,13 @@ export function Layout() {
   const navigate = useNavigate();
   const user = me.data;
 
-  // A user's own choice wins; otherwise the customer's output language, when the UI speaks it.
+  // A user's own choice wins; otherwise, for the customer's own people, the customer's output language when the UI
+  // speaks it. Operators keep their own language whichever customer they open.
   useEffect(() => {
-    const preferred = user?.language ?? (hasStoredLanguage() ? null : user?.outputLanguage);
+    const customerDefault = user?.role === 'operator' || hasStoredLanguage() ? null : user?.outputLanguage;
+    const preferred = user?.language ?? customerDefault;
     if (preferred && isUiLanguage(preferred) && preferred !== currentLanguage()) void changeLanguage(preferred, { remember: false });
-  }, [user?.language, user?.outputLanguage]);
+  }, [user?.role, user?.language, user?.outputLanguage]);
 
   const hasCustomer = user ? user.role !== 'operator' || Boolean(user.activeCustomerId) : false;
   const items = user ? NAV.filter((item) => item.roles.includes(user.role) && (!item.needsCustomer || hasCustomer)) : [];

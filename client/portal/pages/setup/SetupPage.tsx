@@ -101,8 +101,8 @@ export function SetupPage() {
             </tbody>
           </table>
         )}
-        <h3>{t('setup.inviteTitle')}</h3>
-        <form onSubmit={sendInvite} noValidate>
+        <h3 id="invite-title">{t('setup.inviteTitle')}</h3>
+        <form onSubmit={sendInvite} noValidate aria-labelledby="invite-title">
           <label className="field">
             <span>{t('setup.userRole')}</span>
             <select name="role" defaultValue="ceo">
