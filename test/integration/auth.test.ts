@@ -115,6 +115,59 @@ describe(`sign-in over HTTP (${process.env.TEST_DB ?? 'pglite'})`, () => {
     }
   });
 
+  it('the lock runs out after 15 minutes and a success clears the count', async () => {
+    let clock = Date.now();
+    const port = await freePort();
+    const timed = testServices(t.handle, { publicUrl: `http://127.0.0.1:${port}`, now: () => new Date(clock) });
+    const user = await makeUser(timed, 'operator', null);
+    const timedServer = await createAppServer({ services: timed, mode: 'production' });
+    await new Promise<void>((resolve) => timedServer.listen(port, '127.0.0.1', resolve));
+    const attempt = (password: string) =>
+      fetch(`http://127.0.0.1:${port}/api/auth/sign-in/email`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: user.email, password }),
+      }).then((r) => r.status);
+    try {
+      for (let i = 0; i < LOCKOUT_THRESHOLD; i++) await attempt('wrong password here');
+      expect(await attempt(TEST_PASSWORD)).toBe(429);
+      clock += 14 * 60_000;
+      expect(await attempt(TEST_PASSWORD)).toBe(429);
+      clock += 2 * 60_000;
+      expect(await attempt(TEST_PASSWORD)).toBe(200);
+      // The count restarted: four more failures do not lock.
+      for (let i = 0; i < LOCKOUT_THRESHOLD - 1; i++) await attempt('wrong password here');
+      expect(await attempt(TEST_PASSWORD)).toBe(200);
+    } finally {
+      timedServer.closeAllConnections();
+      await new Promise((resolve) => timedServer.close(resolve));
+    }
+  });
+
+  it('an operator chooses a customer over HTTP; the choice lives in the server-side session', async () => {
+    const { customerId } = await makeCustomer(t.handle, { count: 1 });
+    const operator = await makeUser(services, 'operator', null);
+    const cookie = cookieOf(await signIn(operator.email, TEST_PASSWORD));
+    const current = () => fetch(`${base}/trpc/customers.current`, { headers: { cookie } }).then((r) => r.status);
+    expect(await current()).toBe(412);
+    const chosen = await fetch(`${base}/trpc/session.selectCustomer`, {
+      method: 'POST',
+      headers: { cookie, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ customerId }),
+    });
+    expect(chosen.status).toBe(200);
+    expect(await current()).toBe(200);
+    // An admin cannot pick a customer at all.
+    const admin = await makeUser(services, 'admin', customerId);
+    const adminCookie = cookieOf(await signIn(admin.email, TEST_PASSWORD));
+    const refused = await fetch(`${base}/trpc/session.selectCustomer`, {
+      method: 'POST',
+      headers: { cookie: adminCookie, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ customerId }),
+    });
+    expect(refused.status).toBe(403);
+  });
+
   it('sends a password reset email whose token sets a new password', async () => {
     const { customerId } = await makeCustomer(t.handle, { count: 1 });
     const admin = await makeUser(services, 'admin', customerId);
