@@ -7,6 +7,7 @@ import type { AppServices } from './context.ts';
 import type { DbHandle } from './db/client.ts';
 import { withTenant } from './db/tenant.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { recordAudit } from './services/audit.ts';
 import { recordEmail } from './services/email.ts';
 
 /** AUTH_SECRET, or one generated on first start and kept (mode 600) so sessions survive restarts. */
@@ -37,6 +38,11 @@ export function createServices(opts: {
     mailer,
     now: opts.now,
     signInPerMinute: opts.signInPerMinute,
+    async onSignIn(user, meta) {
+      const customerId = user.customerId;
+      if (!customerId) return;
+      await withTenant(opts.db, customerId, (tx) => recordAudit(tx, customerId, { user, meta }, 'user.signed_in'));
+    },
     async onEmail(email) {
       const customerId = email.user.customerId;
       if (!customerId) return;

@@ -44,6 +44,8 @@ export type AuthOptions = {
   /** Keeps a copy of tenant users' auth emails in the tenant's outbox log. */
   onEmail?: AuthEmailHook;
   now?: () => Date;
+  /** Called after every successful sign-in (the audit log of the user's customer). */
+  onSignIn?: (user: SessionUser, meta: { ipAddress: string | null; userAgent: string | null }) => Promise<void>;
   /** Sign-in attempts per client address per minute (better-auth rate limit). */
   signInPerMinute?: number;
 };
@@ -177,10 +179,19 @@ export function createAuth(opts: AuthOptions) {
           if (returned.status === 'UNAUTHORIZED') await recordFailure(email);
         } else {
           await authDb.delete(authLoginFailures).where(eq(authLoginFailures.email, email));
+          const signedIn = ctx.context.newSession;
+          if (signedIn && opts.onSignIn) {
+            await opts.onSignIn(toSessionUser(signedIn.user, signedIn.session), {
+              ipAddress: ctx.headers?.get(CLIENT_IP_HEADER) || null,
+              userAgent: ctx.headers?.get('user-agent')?.slice(0, 512) ?? null,
+            });
+          }
         }
       }),
     },
     telemetry: { enabled: false },
+    // Wrong passwords are expected traffic (and are counted for the lockout); only errors are worth a log line.
+    logger: { level: 'error' },
   });
   return auth;
 }
@@ -202,9 +213,15 @@ export type SessionUser = {
 
 export async function sessionFromHeaders(auth: Auth, headers: Headers): Promise<SessionUser | null> {
   const found = await auth.api.getSession({ headers });
-  if (!found) return null;
-  const user = found.user as typeof found.user & { role: UserRole; customerId?: string | null; language?: string | null };
-  const session = found.session as typeof found.session & { activeCustomerId?: string | null };
+  return found ? toSessionUser(found.user, found.session) : null;
+}
+
+function toSessionUser(
+  rawUser: { id: string; email: string; name: string },
+  rawSession: { token: string },
+): SessionUser {
+  const user = rawUser as typeof rawUser & { role: UserRole; customerId?: string | null; language?: string | null };
+  const session = rawSession as typeof rawSession & { activeCustomerId?: string | null };
   return {
     id: user.id,
     email: user.email,

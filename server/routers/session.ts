@@ -13,7 +13,7 @@ export const sessionRouter = router({
   selectCustomer: operatorProcedure
     .input(ZSelectCustomerInput)
     .output(ZMe)
-    .mutation(({ ctx, input }) => selectCustomer({ db: ctx.db, ...requireServices(ctx.services) }, ctx.user, input.customerId)),
+    .mutation(({ ctx, input }) => selectCustomer({ db: ctx.db, ...requireServices(ctx.services) }, { user: ctx.user, meta: ctx.meta }, input.customerId)),
 
   setLanguage: authedProcedure
     .input(ZSetLanguageInput)

@@ -156,10 +156,17 @@ export async function describeMe(services: AppServices, user: SessionUser): Prom
   };
 }
 
-export async function selectCustomer(services: AppServices, user: SessionUser, customerId: string | null) {
+export async function selectCustomer(
+  services: AppServices,
+  actor: { user: SessionUser; meta: RequestMeta },
+  customerId: string | null,
+) {
+  const { user } = actor;
   if (customerId) {
     const visible = (await listCustomers(services)).some((c) => c.id === customerId);
     if (!visible) throw new AppError('NOT_FOUND');
+    // Opening a customer is access to its data: it goes in that customer's audit log.
+    await withTenant(services.db, customerId, (tx) => recordAudit(tx, customerId, actor, 'customer.opened'));
   }
   await setActiveCustomer(services.auth, user.sessionToken, customerId);
   return describeMe(services, { ...user, activeCustomerId: customerId });

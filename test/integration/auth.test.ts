@@ -70,6 +70,16 @@ describe(`sign-in over HTTP (${process.env.TEST_DB ?? 'pglite'})`, () => {
       expect(setCookie).toMatch(/SameSite=Lax/i);
       expect(await me(cookieOf(res))).toMatchObject({ role, homePath: home });
     }
+    // Sign-ins of the customer's own people are in the customer's audit log, with the address they came from.
+    const signIns = await withTenant(t.handle, customerId, async (tx) =>
+      rowsOf<{ actor_role: string; ip_address: string }>(
+        await tx.execute(sql`select actor_role, ip_address from audit_log where action = 'user.signed_in' order by actor_role`),
+      ),
+    );
+    expect(signIns).toEqual([
+      { actor_role: 'admin', ip_address: '127.0.0.1' },
+      { actor_role: 'ceo', ip_address: '127.0.0.1' },
+    ]);
   });
 
   it('answers signed-out callers with no user, and a wrong password with 401', async () => {
@@ -157,6 +167,10 @@ describe(`sign-in over HTTP (${process.env.TEST_DB ?? 'pglite'})`, () => {
     });
     expect(chosen.status).toBe(200);
     expect(await current()).toBe(200);
+    const opened = await withTenant(t.handle, customerId, async (tx) =>
+      rowsOf<{ actor_email: string }>(await tx.execute(sql`select actor_email from audit_log where action = 'customer.opened'`)),
+    );
+    expect(opened).toEqual([{ actor_email: operator.email }]);
     // An admin cannot pick a customer at all.
     const admin = await makeUser(services, 'admin', customerId);
     const adminCookie = cookieOf(await signIn(admin.email, TEST_PASSWORD));
