@@ -2,13 +2,15 @@
  * Demo data for `npm start`: customer "Acme" with 25 employees across 4 departments and 3 locations. Seeded only
  * into an empty database; on every start, three unused enrollment links are printed (reissued when expired).
  */
+import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { CHANNELS } from '../../shared/channels.ts';
 import { createLogin } from '../auth/auth.ts';
 import type { AppServices } from '../context.ts';
 import type { DbHandle, Tx } from '../db/client.ts';
 import { customers, employeeConsent, employees, enrollmentLinks, USER_ROLES, type UserRole } from '../db/schema.ts';
-import { listTenantIds, withTenant } from '../db/tenant.ts';
+import { listTenantIds, withTenant, withTokenTenant } from '../db/tenant.ts';
+import { getEnrollment, recordNoticeShown, submitEnrollment } from '../services/enrollment.ts';
 import { addEmployees, createCustomer, recordCustomerUser, type NewEmployee } from '../services/customers.ts';
 import { enrollmentPath, issueEnrollmentLinks, linkState } from '../services/enrollment-links.ts';
 
@@ -82,6 +84,36 @@ async function findDemoCustomerId(db: DbHandle): Promise<string | null> {
 }
 
 export type DemoLink = { displayName: string; path: string };
+
+/** The demo looks a day into enrollment: links sent yesterday, the last 12 people have answered. */
+const DEMO_LINKS_AGE_MS = 26 * 60 * 60 * 1000;
+const DEMO_ENROLLED = 12;
+
+/** Enrolls people through the same service path as the employee app, with varied but repeatable choices. */
+async function enrollSomeDemoEmployees(db: DbHandle, links: { token: string }[], now: Date) {
+  for (const [i, link] of links.entries()) {
+    await withTokenTenant(db, 'enroll', link.token, async (tx, owner) => {
+      const view = await getEnrollment(tx, owner!, link.token, 'en', now);
+      const answeredAt = new Date(now.getTime() - (DEMO_ENROLLED - i) * 90 * 60 * 1000);
+      await recordNoticeShown(tx, owner!, link.token, view.notice.versionId, answeredAt);
+      await submitEnrollment(
+        tx,
+        owner!,
+        link.token,
+        {
+          idempotencyKey: randomUUID(),
+          noticeVersionId: view.notice.versionId,
+          language: 'en',
+          identity: view.identity,
+          choices: view.channels.map((channel, c) => ({ channel, decision: (i + c) % 3 === 0 ? 'deny' : 'grant' })),
+          acknowledged: true,
+        },
+        { ipAddress: '192.0.2.10', userAgent: 'demo seed' },
+        answeredAt,
+      );
+    });
+  }
+}
 export type DemoLogin = { role: UserRole; email: string };
 
 export const DEMO_LOGINS = {
@@ -122,15 +154,21 @@ export async function ensureDemo(
   let customerId = await findDemoCustomerId(db);
   if (!customerId && (await listTenantIds(db)).length === 0) {
     customerId = (await createCustomer(db, DEMO_CUSTOMER)).id;
-    await withTenant(db, customerId, async (tx) => {
+    const links = await withTenant(db, customerId, async (tx) => {
       const people = await addEmployees(tx, customerId!, demoRoster());
-      await issueEnrollmentLinks(
+      const issued = await issueEnrollmentLinks(
         tx,
         customerId!,
         people.map((p) => p.id),
-        now,
+        new Date(now.getTime() - DEMO_LINKS_AGE_MS),
       );
+      await tx
+        .update(enrollmentLinks)
+        .set({ sentAt: new Date(now.getTime() - DEMO_LINKS_AGE_MS), sentVia: 'email' })
+        .where(eq(enrollmentLinks.customerId, customerId!));
+      return issued;
     });
+    await enrollSomeDemoEmployees(db, links.slice(-DEMO_ENROLLED), now);
     created = true;
   }
   if (!customerId) return { created, links: [], logins: [] };

@@ -1,0 +1,49 @@
+/** The first-start demo: Acme with its roster, a day of enrollment, and one login per role; a restart adds nothing. */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppServices } from '../../server/context.ts';
+import { rowsOf } from '../../server/db/client.ts';
+import { listTenantIds, withTenant } from '../../server/db/tenant.ts';
+import { DEMO_LOGINS, ensureDemo } from '../../server/seed/demo.ts';
+import { openTestDb, testDbKind, type TestDb } from '../helpers/db.ts';
+import { callerAs, testServices } from '../helpers/services.ts';
+
+let t: TestDb;
+let services: AppServices;
+
+beforeAll(async () => {
+  t = await openTestDb();
+  services = testServices(t.handle);
+});
+afterAll(() => t.close());
+
+// The demo only seeds an empty database; the shared PostgreSQL of the test run already has other customers.
+describe.runIf(testDbKind === 'pglite')('demo seed', () => {
+  it('seeds Acme, enrolls some people through the real path, and creates the three logins once', async () => {
+    const now = new Date();
+    const first = await ensureDemo(services, { now, password: 'demo password 123' });
+    expect(first.created).toBe(true);
+    expect(first.links).toHaveLength(3);
+    expect(first.logins.map((l) => l.role)).toEqual(['operator', 'admin', 'ceo']);
+
+    const [customerId] = await listTenantIds(t.handle);
+    const counts = await withTenant(t.handle, customerId!, async (tx) =>
+      rowsOf<{ employees: number; consented: number; events: number; checklist: number }>(
+        await tx.execute(sql`select (select count(*) from employees)::int as employees,
+          (select count(*) from employee_consent)::int as consented,
+          (select count(*) from consent_events)::int as events,
+          (select count(*) from checklist_items)::int as checklist`),
+      ),
+    );
+    expect(counts[0]).toEqual({ employees: 25, consented: 12, events: 48, checklist: 6 });
+
+    const again = await ensureDemo(services, { now, password: 'demo password 123' });
+    expect(again.created).toBe(false);
+    expect(await listTenantIds(t.handle)).toHaveLength(1);
+
+    // The demo admin belongs to Acme and sees its logins (admin and CEO).
+    const admin = { id: 'x', email: DEMO_LOGINS.admin.email, name: 'a', role: 'admin' as const, customerId: customerId!, language: null, activeCustomerId: null, sessionToken: 'x' };
+    const users = await callerAs(services, admin).customers.users();
+    expect(users.map((u) => u.role).sort()).toEqual(['admin', 'ceo']);
+  });
+});
