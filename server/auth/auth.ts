@@ -22,7 +22,7 @@ import {
 import type { Mailer } from '../mail/mailer.ts';
 import { renderEmail } from '../mail/templates.ts';
 
-/** After this many wrong passwords in a row the account is locked for LOCKOUT_MS. */
+/** After this many wrong passwords in a row (within LOCKOUT_MS of each other) the account is locked for LOCKOUT_MS. */
 export const LOCKOUT_THRESHOLD = 5;
 export const LOCKOUT_MS = 15 * 60 * 1000;
 export const MIN_PASSWORD_LENGTH = 12;
@@ -69,6 +69,10 @@ export function createAuth(opts: AuthOptions) {
     const at = now();
     const atSql = sql`${at.toISOString()}::timestamptz`;
     const lockSql = sql`${new Date(at.getTime() + LOCKOUT_MS).toISOString()}::timestamptz`;
+    // Failures count while they come in a run: after a lock has run out, or a quiet spell as long as a lock, the
+    // count starts again, so an occasional typo over months never adds up to a lockout.
+    const windowStart = sql`${new Date(at.getTime() - LOCKOUT_MS).toISOString()}::timestamptz`;
+    const nextCount = sql`case when ${authLoginFailures.lockedUntil} <= ${atSql} or ${authLoginFailures.lastFailureAt} < ${windowStart} then 1 else ${authLoginFailures.failures} + 1 end`;
     await authDb
       .insert(authLoginFailures)
       .values({ email, failures: 1, lastFailureAt: at })
@@ -76,9 +80,9 @@ export function createAuth(opts: AuthOptions) {
         target: authLoginFailures.email,
         set: {
           // A lock that has run out starts a fresh count.
-          failures: sql`case when ${authLoginFailures.lockedUntil} <= ${atSql} then 1 else ${authLoginFailures.failures} + 1 end`,
+          failures: nextCount,
           lastFailureAt: at,
-          lockedUntil: sql`case when (case when ${authLoginFailures.lockedUntil} <= ${atSql} then 1 else ${authLoginFailures.failures} + 1 end) >= ${LOCKOUT_THRESHOLD} then ${lockSql} else null end`,
+          lockedUntil: sql`case when ${nextCount} >= ${LOCKOUT_THRESHOLD} then ${lockSql} else null end`,
         },
       });
   }

@@ -113,7 +113,7 @@ describe(`sign-in over HTTP (${process.env.TEST_DB ?? 'pglite'})`, () => {
           method: 'POST',
           // A client cannot pick its own address for the limiter.
           headers: { 'Content-Type': 'application/json', 'x-panops-client-ip': `192.0.2.${i}`, 'x-forwarded-for': `192.0.2.${i}` },
-          body: JSON.stringify({ email: `nobody-${i}@test.example`, password: 'whatever-password' }),
+          body: JSON.stringify({ email: `nobody-${randomUUID()}@test.example`, password: 'whatever-password' }),
         });
         statuses.push(res.status);
       }
@@ -147,6 +147,12 @@ describe(`sign-in over HTTP (${process.env.TEST_DB ?? 'pglite'})`, () => {
       expect(await attempt(TEST_PASSWORD)).toBe(200);
       // The count restarted: four more failures do not lock.
       for (let i = 0; i < LOCKOUT_THRESHOLD - 1; i++) await attempt('wrong password here');
+      expect(await attempt(TEST_PASSWORD)).toBe(200);
+      // Failures spread out over time never add up to a lock.
+      for (let i = 0; i < LOCKOUT_THRESHOLD + 1; i++) {
+        clock += 16 * 60_000;
+        expect(await attempt('wrong password here')).toBe(401);
+      }
       expect(await attempt(TEST_PASSWORD)).toBe(200);
     } finally {
       timedServer.closeAllConnections();
