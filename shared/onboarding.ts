@@ -41,6 +41,9 @@ export const SESSION_STEPS = [
   { step: 8, minutes: 5, auto: null },
 ] as const satisfies ReadonlyArray<{ step: number; minutes: number; auto: StepCondition }>;
 
+/** The whole session is planned at 60 minutes: the steps add up to 53, step 8 is "5 min + buffer". */
+export const SESSION_TOTAL_MINUTES = 60;
+
 /** Checks after the session closes: offset from closing, and whether they need connectors to say anything. */
 export const POST_CHECKS = [
   { key: 'first_sync_running', afterMinutes: 30, needsConnectors: true },
