@@ -15,6 +15,10 @@ export const CHECKLIST_ITEMS = [
 export type ChecklistItemKey = (typeof CHECKLIST_ITEMS)[number]['key'];
 export const CHECKLIST_KEYS = CHECKLIST_ITEMS.map((i) => i.key) as [ChecklistItemKey, ...ChecklistItemKey[]];
 
+/** Where a checklist item stands; the session is ready only when every item is confirmed. */
+export const CHECKLIST_ITEM_STATUSES = ['pending', 'confirmed', 'blocked'] as const;
+export type ChecklistItemStatus = (typeof CHECKLIST_ITEM_STATUSES)[number];
+
 /** Rows of the seed's "Common Onboarding Issues & Resolutions" table. */
 export const COMMON_ISSUES = [
   'conditional_access',

@@ -94,11 +94,8 @@ export function sessionClock(
   };
 }
 
-/** `m:ss`, or `h:mm:ss` from one hour; the sign is the caller's business. */
+/** `m:ss`, minutes past 59 included (a session is planned in minutes: "61:30 of 60:00"); the sign is the caller's. */
 export function formatClock(ms: number): string {
   const total = Math.floor(Math.abs(ms) / 1000);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
 }

@@ -2,10 +2,9 @@
 import { z } from 'zod';
 import { isIsoDate, SEND_STATUSES } from '../business-days.ts';
 import { V } from '../errors.ts';
-import { CHECKLIST_KEYS, COMMON_ISSUES, SESSION_STEPS } from '../onboarding.ts';
+import { CHECKLIST_ITEM_STATUSES, CHECKLIST_KEYS, COMMON_ISSUES, SESSION_STEPS } from '../onboarding.ts';
 
-export const CHECKLIST_STATUS_VALUES = ['pending', 'confirmed', 'blocked'] as const;
-export const ZChecklistStatus = z.enum(CHECKLIST_STATUS_VALUES, { error: V.invalid });
+export const ZChecklistStatus = z.enum(CHECKLIST_ITEM_STATUSES, { error: V.invalid });
 export const ZChecklistKey = z.enum(CHECKLIST_KEYS, { error: V.invalid });
 export const ZCommonIssue = z.enum(COMMON_ISSUES);
 

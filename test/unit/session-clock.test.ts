@@ -45,6 +45,7 @@ describe('session clock', () => {
   it('formats durations', () => {
     expect(formatClock(0)).toBe('0:00');
     expect(formatClock(65_999)).toBe('1:05');
-    expect(formatClock(60 * 60_000 + 61_000)).toBe('1:01:01');
+    expect(formatClock(60 * 60_000)).toBe('60:00');
+    expect(formatClock(61 * 60_000 + 30_500)).toBe('61:30');
   });
 });
