@@ -2,10 +2,9 @@ import { z } from 'zod';
 import {
   ZChecklist,
   ZEmailChecklistResult,
-  ZMarkStepInput,
   ZSession,
+  ZStepMarkInput,
   ZSetSessionDateInput,
-  ZUnmarkStepInput,
   ZUpdateChecklistItemInput,
 } from '../../shared/schemas/onboarding.ts';
 import {
@@ -64,12 +63,12 @@ export const onboardingRouter = router({
     .mutation(({ ctx }) => startSession(ctx.tx, ctx.tenantId, { user: ctx.user, meta: ctx.meta }, ctx.now())),
 
   markStep: sessionOperatorProcedure
-    .input(ZMarkStepInput)
+    .input(ZStepMarkInput)
     .output(ZSession)
     .mutation(({ ctx, input }) => markStep(ctx.tx, ctx.tenantId, { user: ctx.user, meta: ctx.meta }, input, ctx.now())),
 
   unmarkStep: sessionOperatorProcedure
-    .input(ZUnmarkStepInput)
+    .input(ZStepMarkInput)
     .output(ZSession)
     .mutation(({ ctx, input }) => unmarkStep(ctx.tx, ctx.tenantId, { user: ctx.user, meta: ctx.meta }, input, ctx.now())),
 

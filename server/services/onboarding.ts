@@ -18,8 +18,7 @@ import type {
   TChecklistItem,
   TSession,
   TSessionStep,
-  ZMarkStepInput,
-  ZUnmarkStepInput,
+  ZStepMarkInput,
   ZUpdateChecklistItemInput,
 } from '../../shared/schemas/onboarding.ts';
 import type { AppServices } from '../context.ts';
@@ -314,7 +313,7 @@ export async function markStep(
   tx: Tx,
   customerId: string,
   actor: Actor,
-  input: z.output<typeof ZMarkStepInput>,
+  input: z.output<typeof ZStepMarkInput>,
   now: Date,
 ) {
   await refuseIfClosed(tx, customerId);
@@ -336,7 +335,7 @@ export async function unmarkStep(
   tx: Tx,
   customerId: string,
   actor: Actor,
-  input: z.output<typeof ZUnmarkStepInput>,
+  input: z.output<typeof ZStepMarkInput>,
   now: Date,
 ) {
   await refuseIfClosed(tx, customerId);

@@ -78,8 +78,8 @@ export const ZStepReason = z
   .min(1, { error: V.required })
   .max(STEP_REASON_MAX, { error: V.tooLong });
 
-export const ZMarkStepInput = z.object({ step: ZMarkableStep, reason: ZStepReason });
-export const ZUnmarkStepInput = z.object({ step: ZMarkableStep, reason: ZStepReason });
+/** Marking a step done and undoing the mark both need a reason: each lands in the audit log. */
+export const ZStepMarkInput = z.object({ step: ZMarkableStep, reason: ZStepReason });
 
 export const STEP_DONE_BY = ['system', 'operator', 'close'] as const;
 export const CONNECTOR_STATUSES = ['not_connected'] as const;
