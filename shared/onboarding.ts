@@ -15,6 +15,10 @@ export const CHECKLIST_ITEMS = [
 export type ChecklistItemKey = (typeof CHECKLIST_ITEMS)[number]['key'];
 export const CHECKLIST_KEYS = CHECKLIST_ITEMS.map((i) => i.key) as [ChecklistItemKey, ...ChecklistItemKey[]];
 
+/** Where a checklist item stands; the session is ready only when every item is confirmed. */
+export const CHECKLIST_ITEM_STATUSES = ['pending', 'confirmed', 'blocked'] as const;
+export type ChecklistItemStatus = (typeof CHECKLIST_ITEM_STATUSES)[number];
+
 /** Rows of the seed's "Common Onboarding Issues & Resolutions" table. */
 export const COMMON_ISSUES = [
   'conditional_access',
@@ -40,6 +44,9 @@ export const SESSION_STEPS = [
   { step: 7, minutes: 5, auto: 'ceo_login' },
   { step: 8, minutes: 5, auto: null },
 ] as const satisfies ReadonlyArray<{ step: number; minutes: number; auto: StepCondition }>;
+
+/** The whole session is planned at 60 minutes: the steps add up to 53, step 8 is "5 min + buffer". */
+export const SESSION_TOTAL_MINUTES = 60;
 
 /** Checks after the session closes: offset from closing, and whether they need connectors to say anything. */
 export const POST_CHECKS = [

@@ -7,7 +7,7 @@ export const NAV: NavItem[] = [
   { to: '/portal', label: 'nav.customers', roles: ['operator'], needsCustomer: false },
   { to: '/portal/setup', label: 'nav.setup', roles: ['operator', 'admin'], needsCustomer: true },
   { to: '/portal/checklist', label: 'nav.checklist', roles: ['operator', 'admin'], needsCustomer: true },
-  { to: '/portal/session', label: 'nav.session', roles: ['operator'], needsCustomer: true },
+  { to: '/portal/session', label: 'nav.session', roles: ['operator', 'admin'], needsCustomer: true },
   { to: '/portal/roster', label: 'nav.roster', roles: ['operator', 'admin'], needsCustomer: true },
   { to: '/portal/links', label: 'nav.links', roles: ['operator', 'admin'], needsCustomer: true },
   { to: '/portal/outbox', label: 'nav.outbox', roles: ['operator', 'admin'], needsCustomer: true },

@@ -12,36 +12,49 @@ const localesDir = fileURLToPath(new URL('../../client/i18n/locales', import.met
 export const EMAIL_KINDS = ['invite', 'password_reset', 'enrollment_link', 'checklist'] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
-let translate: TFunction<'emails'> | undefined;
+/** Namespaces emails are written from: the email texts, and the onboarding runbook texts the checklist email lists. */
+const NAMESPACES = ['emails', 'onboarding'] as const;
+let instance: ReturnType<typeof i18next.createInstance> | undefined;
 
-function load(): TFunction<'emails'> {
-  if (translate) return translate;
-  const instance = i18next.createInstance();
-  void instance.init({
+function load() {
+  if (instance) return instance;
+  const created = i18next.createInstance();
+  void created.init({
     initAsync: false,
     lng: DEFAULT_UI_LANGUAGE,
     fallbackLng: DEFAULT_UI_LANGUAGE,
     supportedLngs: [...UI_LANGUAGES],
-    ns: ['emails'],
+    ns: [...NAMESPACES],
     defaultNS: 'emails',
     interpolation: { escapeValue: false },
     resources: Object.fromEntries(
       UI_LANGUAGES.map((lng) => [
         lng,
-        { emails: JSON.parse(readFileSync(`${localesDir}/${lng}/emails.json`, 'utf8')) as Record<string, unknown> },
+        Object.fromEntries(
+          NAMESPACES.map((ns) => [ns, JSON.parse(readFileSync(`${localesDir}/${lng}/${ns}.json`, 'utf8')) as Record<string, unknown>]),
+        ),
       ]),
     ),
   });
-  translate = instance.getFixedT(null, 'emails');
-  return translate;
+  instance = created;
+  return created;
+}
+
+/** The email language for `language`: a UI language, else the default. */
+export const emailLanguage = (language: string | null | undefined): UiLanguage =>
+  language && isUiLanguage(language) ? language : DEFAULT_UI_LANGUAGE;
+
+/** Runbook texts (namespace `onboarding`) in an email's language, for emails that list them. */
+export function onboardingTexts(language: string | null | undefined): TFunction<'onboarding'> {
+  return load().getFixedT(emailLanguage(language), 'onboarding');
 }
 
 export type RenderedEmail = { subject: string; text: string };
 
 /** `vars` fill the {{placeholders}} of `<kind>.subject` and `<kind>.body`. */
 export function renderEmail(kind: EmailKind, language: string | null | undefined, vars: Record<string, string>): RenderedEmail {
-  const t = load();
-  const lng: UiLanguage = language && isUiLanguage(language) ? language : DEFAULT_UI_LANGUAGE;
+  const t: TFunction<'emails'> = load().getFixedT(null, 'emails');
+  const lng = emailLanguage(language);
   return {
     subject: t(`${kind}.subject`, { ...vars, lng }),
     text: t(`${kind}.body`, { ...vars, lng }),

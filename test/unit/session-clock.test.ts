@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { SESSION_STEPS } from '../../shared/onboarding.ts';
+import { formatClock, sessionClock, type ClockStepInput } from '../../shared/session-clock.ts';
+
+const START = '2026-11-30T09:00:00.000Z';
+const at = (minutes: number) => new Date(Date.parse(START) + minutes * 60_000).toISOString();
+const steps = (done: Record<number, string | null> = {}): ClockStepInput[] =>
+  SESSION_STEPS.map((s) => ({ step: s.step, minutes: s.minutes, doneAt: done[s.step] ?? null }));
+
+describe('session clock', () => {
+  it('plans 60 minutes and stands still before the start', () => {
+    const c = sessionClock(steps({ 1: at(-60) }), null, null, Date.parse(at(5)));
+    expect(c.plannedMs).toBe(60 * 60_000);
+    expect(c.started).toBe(false);
+    expect(c.elapsedMs).toBe(0);
+    expect(c.steps.map((s) => s.state)).toEqual(['done', ...Array(7).fill('upcoming')]);
+    expect(c.steps.map((s) => s.plannedOffsetMs / 60_000)).toEqual([0, 2, 12, 22, 30, 38, 43, 48]);
+  });
+
+  it('counts the first open step as current, and a step done before the start as taking no time', () => {
+    const c = sessionClock(steps({ 1: at(-60) }), START, null, Date.parse(at(3.5)));
+    expect(c.running).toBe(true);
+    expect(c.elapsedMs).toBe(3.5 * 60_000);
+    expect(c.steps[0]).toMatchObject({ state: 'done', elapsedMs: 0, beforeStart: true });
+    expect(c.steps[1]).toMatchObject({ state: 'current', elapsedMs: 3.5 * 60_000, over: false });
+    expect(c.steps[2]).toMatchObject({ state: 'upcoming', elapsedMs: 0 });
+  });
+
+  it('measures each done step from the end of the one before, and flags steps over plan', () => {
+    const c = sessionClock(steps({ 1: at(-60), 2: at(12), 3: at(20) }), START, null, Date.parse(at(25)));
+    expect(c.steps[1]).toMatchObject({ state: 'done', elapsedMs: 12 * 60_000, over: true });
+    expect(c.steps[2]).toMatchObject({ state: 'done', elapsedMs: 8 * 60_000, over: false });
+    expect(c.steps[3]).toMatchObject({ state: 'current', elapsedMs: 5 * 60_000 });
+  });
+
+  it('stops at closing: the clock reads closing time and open steps are not done', () => {
+    const c = sessionClock(steps({ 1: at(-60), 2: at(10), 8: at(70) }), START, at(70), Date.parse(at(500)));
+    expect(c.running).toBe(false);
+    expect(c.elapsedMs).toBe(70 * 60_000);
+    expect(c.over).toBe(true);
+    expect(c.steps[2]!.state).toBe('not_done');
+    expect(c.steps[7]).toMatchObject({ state: 'done', elapsedMs: 60 * 60_000 });
+  });
+
+  it('formats durations', () => {
+    expect(formatClock(0)).toBe('0:00');
+    expect(formatClock(65_999)).toBe('1:05');
+    expect(formatClock(60 * 60_000)).toBe('60:00');
+    expect(formatClock(61 * 60_000 + 30_500)).toBe('61:30');
+  });
+});
