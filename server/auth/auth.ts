@@ -273,6 +273,13 @@ export async function createLogin(auth: Auth, login: NewLogin): Promise<{ id: st
   return { id: user.id, created: true };
 }
 
+/** A login as the server-side actor it would be when signed in (for scripted work such as the demo seed). */
+export async function sessionUserByEmail(auth: Auth, email: string): Promise<SessionUser | null> {
+  const ctx = await auth.$context;
+  const found = await ctx.internalAdapter.findUserByEmail(email);
+  return found ? toSessionUser(found.user, { token: '' }) : null;
+}
+
 /** Sends the "set your password" invitation (a reset token under the hood, 72 h valid). */
 export async function sendInvitation(auth: Auth, email: string, redirectTo: string) {
   await auth.api.requestPasswordReset({ body: { email, redirectTo } });

@@ -5,12 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { CHANNELS } from '../../shared/channels.ts';
-import { createLogin } from '../auth/auth.ts';
+import { createLogin, sessionUserByEmail } from '../auth/auth.ts';
 import type { AppServices } from '../context.ts';
 import type { DbHandle, Tx } from '../db/client.ts';
 import { customers, employeeConsent, employees, enrollmentLinks, USER_ROLES, type UserRole } from '../db/schema.ts';
 import { listTenantIds, withTenant, withTokenTenant } from '../db/tenant.ts';
 import { getEnrollment, recordNoticeShown, submitEnrollment } from '../services/enrollment.ts';
+import { closeSession, setSessionDate, startSession, updateChecklistItem } from '../services/onboarding.ts';
+import { CHECKLIST_KEYS } from '../../shared/onboarding.ts';
 import { addEmployees, createCustomer, recordCustomerUser, type NewEmployee } from '../services/customers.ts';
 import { enrollmentPath, issueEnrollmentLinks, linkState } from '../services/enrollment-links.ts';
 
@@ -122,6 +124,26 @@ export const DEMO_LOGINS = {
   ceo: { email: 'ceo@acme.example', name: DEMO_CUSTOMER.ceoName },
 } as const;
 
+/**
+ * The onboarding as the demo operator ran it yesterday: checklist confirmed, session held and closed just before the
+ * links went out (so the post-onboarding checks are scheduled), through the same services as the portal.
+ */
+async function runDemoSession(services: AppServices, customerId: string, now: Date) {
+  const operator = await sessionUserByEmail(services.auth, DEMO_LOGINS.operator.email);
+  if (!operator) return;
+  const actor = { user: operator, meta: { ipAddress: null, userAgent: 'demo seed' } };
+  const closedAt = new Date(now.getTime() - DEMO_LINKS_AGE_MS);
+  const startedAt = new Date(closedAt.getTime() - 60 * 60 * 1000);
+  await withTenant(services.db, customerId, async (tx) => {
+    await setSessionDate(tx, customerId, actor, startedAt.toISOString().slice(0, 10), startedAt);
+    for (const item of CHECKLIST_KEYS) {
+      await updateChecklistItem(tx, customerId, actor, { item, status: 'confirmed', note: null }, startedAt);
+    }
+    await startSession(tx, customerId, actor, startedAt);
+    await closeSession(tx, customerId, actor, closedAt);
+  });
+}
+
 /** One login per role (operator across customers; admin and CEO of Acme), created when missing. */
 async function ensureDemoLogins(services: AppServices, customerId: string, password: string, now: Date) {
   const logins: DemoLogin[] = [];
@@ -174,6 +196,7 @@ export async function ensureDemo(
   if (!customerId) return { created, links: [], logins: [] };
   const links = await withTenant(db, customerId, (tx) => threeOpenLinks(tx, customerId!, now));
   const logins = await ensureDemoLogins(services, customerId, opts.password, now);
+  if (created) await runDemoSession(services, customerId, now);
   return { created, links, logins };
 }
 

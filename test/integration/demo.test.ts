@@ -28,14 +28,16 @@ describe.runIf(testDbKind === 'pglite')('demo seed', () => {
 
     const [customerId] = await listTenantIds(t.handle);
     const counts = await withTenant(t.handle, customerId!, async (tx) =>
-      rowsOf<{ employees: number; consented: number; events: number; checklist: number }>(
+      rowsOf<{ employees: number; consented: number; events: number; confirmed: number; checks: number; closed: number }>(
         await tx.execute(sql`select (select count(*) from employees)::int as employees,
           (select count(*) from employee_consent)::int as consented,
           (select count(*) from consent_events)::int as events,
-          (select count(*) from checklist_items)::int as checklist`),
+          (select count(*) from checklist_items where status = 'confirmed')::int as confirmed,
+          (select count(*) from post_onboarding_checks)::int as checks,
+          (select count(*) from onboarding_sessions where closed_at is not null)::int as closed`),
       ),
     );
-    expect(counts[0]).toEqual({ employees: 25, consented: 12, events: 48, checklist: 6 });
+    expect(counts[0]).toEqual({ employees: 25, consented: 12, events: 48, confirmed: 6, checks: 4, closed: 1 });
 
     const again = await ensureDemo(services, { now, password: 'demo password 123' });
     expect(again.created).toBe(false);
