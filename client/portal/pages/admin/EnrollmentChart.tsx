@@ -16,7 +16,8 @@ export function EnrollmentChart({ timeline }: { timeline: TTimeline }) {
   const { t, i18n } = useTranslation('admin');
   const titleId = useId();
   const descId = useId();
-  const rtl = i18n.dir() === 'rtl';
+  const dir = i18n.dir();
+  const rtl = dir === 'rtl';
   const { points, target } = timeline;
   const last = points.at(-1);
   const maxHours = Math.max(last?.hours ?? 0, target.hours + 24);
@@ -35,7 +36,8 @@ export function EnrollmentChart({ timeline }: { timeline: TTimeline }) {
 
   return (
     <figure>
-      {/* Mirrored by hand for RTL; a fixed LTR text direction keeps text-anchor meaning the same in both. */}
+      {/* Mirrored by hand for RTL; the SVG stays LTR so coordinates and anchors mean the same, and only text that
+          holds words gets the language's direction. */}
       <svg
         className="chart"
         viewBox={`0 0 ${W} ${H}`}
@@ -65,7 +67,7 @@ export function EnrollmentChart({ timeline }: { timeline: TTimeline }) {
           </g>
         ))}
         {xTicks.map((h) => (
-          <text key={h} className="axis-label" x={x(h)} y={H - PAD.bottom + 16} textAnchor="middle">
+          <text key={h} className="axis-label" x={x(h)} y={H - PAD.bottom + 16} textAnchor="middle" direction={dir}>
             {t('chart.tick', { hours: formatNumber(h) })}
           </text>
         ))}
@@ -75,7 +77,8 @@ export function EnrollmentChart({ timeline }: { timeline: TTimeline }) {
           className="target-label"
           x={x(target.hours) + (rtl ? -6 : 6)}
           y={y(target.share) - 6}
-          textAnchor={rtl ? 'end' : 'start'}
+          textAnchor="start"
+          direction={dir}
         >
           {t('chart.targetLabel', { share: targetShare, hours: target.hours })}
         </text>
