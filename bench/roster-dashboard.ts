@@ -5,10 +5,10 @@
  *   1. Fixture, inserted set-wise with generate_series: realistic departments and locations (plus a few tiny
  *      groups so suppression is exercised), links in every state (none, created, sent, opened, expired, used,
  *      superseded then reissued), ~40 % responded with mixed channel choices, the session closed 5 days ago.
- *   2. Each dashboard query runs BENCH_RUNS times (default 200) after a warm-up: p50/p95 per query.
+ *   2. Each dashboard query runs BENCH_RUNS times (default 100) after a warm-up: p50/p95 per query.
  *
  * Target: p95 ≤ 50 ms per query. Needs DATABASE_URL + MIGRATE_DATABASE_URL (see .ci/start-postgres.sh).
- * Knobs: BENCH_EMPLOYEES (default 100000), BENCH_RUNS (default 200).
+ * Knobs: BENCH_EMPLOYEES (default 100000), BENCH_RUNS (default 100).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +22,7 @@ import { createCaller } from '../server/routers/_app.ts';
 import { createCustomer } from '../server/services/customers.ts';
 
 const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 100_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 200);
+const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const TARGET_P95_MS = 50;
 const root = new URL('..', import.meta.url).pathname;
 const outDir = `${root}bench/.out`;
