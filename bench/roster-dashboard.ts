@@ -4,7 +4,8 @@
  *
  *   1. Fixture, inserted set-wise with generate_series: realistic departments and locations (plus a few tiny
  *      groups so suppression is exercised), links in every state (none, created, sent, opened, expired, used,
- *      superseded then reissued), ~40 % responded with mixed channel choices, the session closed 5 days ago.
+ *      superseded then reissued), ~40 % responded with mixed channel choices, 500 leavers, the session closed 5 days
+ *      ago.
  *   2. Each dashboard query runs BENCH_RUNS times (default 100) after a warm-up: p50/p95 per query.
  *
  * Target: p95 ≤ 50 ms per query. Needs DATABASE_URL + MIGRATE_DATABASE_URL (see .ci/start-postgres.sh).
@@ -101,6 +102,9 @@ async function main() {
           where (p.n / (1 + i)) % 3 <> 0), '[]'::jsonb), false
       from bench_people p join employees e on e.id = p.id
       join enrollment_links l on l.employee_id = p.id and l.status = 'used'`);
+    // A few hundred leavers, as after a roster re-import: every figure must leave them out.
+    await tx.execute(sql`update employees set left_at = ${closedAt.toISOString()}::timestamptz
+      where id in (select id from bench_people where n % 200 = 0)`);
     await tx.execute(sql`update onboarding_sessions set closed_at = ${closedAt.toISOString()}::timestamptz
       where customer_id = ${customerId}`);
   });

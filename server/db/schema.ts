@@ -76,6 +76,9 @@ export const employees = pgTable(
     uniqueIndex('employees_customer_email_ci').on(t.customerId, sql`lower(${t.email})`),
     // The admin people list: current employees in name order, a page at a time.
     index('employees_current_name').on(t.customerId, t.displayName, t.email).where(sql`${t.leftAt} is null`),
+    // Dashboard head count (index-only), and the leavers it excludes by lookup instead of joining every employee.
+    index('employees_current').on(t.customerId).where(sql`${t.leftAt} is null`),
+    index('employees_left').on(t.customerId, t.id).where(sql`${t.leftAt} is not null`),
     tenantPolicy('employees', t.customerId),
   ],
 );

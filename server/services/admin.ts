@@ -185,13 +185,42 @@ export async function enrollmentSummary(tx: Tx, customerId: string): Promise<TEn
  * Funnel, timeline, people.
  * ------------------------------------------------------------------------------------------------------------ */
 
+/** Leavers are few: excluding them is a small hashed lookup, where joining current employees touches every row. */
+const notALeaver = (customerId: string, column: SQL) =>
+  sql`${column} not in (select id from employees where customer_id = ${customerId} and left_at is not null)`;
+
+/**
+ * Counts per status without joining every employee: respondents from the projection, the facts of the people
+ * with an active link who have not responded, and everyone else (no usable link) as the remainder.
+ */
 export async function linkFunnel(tx: Tx, customerId: string, now: Date): Promise<TFunnel> {
-  const rows = rowsOf<LinkFacts & { n: number }>(
-    await tx.execute(sql`select ${factColumns(now)}, count(*)::int as n ${peopleFrom(customerId)} group by 1, 2, 3, 4, 5`),
+  const rows = rowsOf<{ part: 'current' | 'responded' | 'link'; expired: boolean; opened: boolean; sent: boolean; n: number }>(
+    await tx.execute(sql`
+      select 'current' as part, false as expired, false as opened, false as sent, count(*)::int as n
+        from employees where customer_id = ${customerId} and left_at is null
+      union all
+      select 'responded', false, false, false, count(*)::int
+        from employee_consent c where c.customer_id = ${customerId} and ${notALeaver(customerId, sql`c.employee_id`)}
+      union all
+      select 'link', l.expires_at <= ${now.toISOString()}::timestamptz, l.opened_at is not null, l.sent_at is not null, count(*)::int
+        from enrollment_links l
+        where l.customer_id = ${customerId} and l.status = 'active'
+          and not exists (select 1 from employee_consent c where c.employee_id = l.employee_id)
+          and ${notALeaver(customerId, sql`l.employee_id`)}
+        group by 2, 3, 4`),
   );
   const counts = Object.fromEntries(PERSON_LINK_STATUSES.map((s) => [s, 0])) as Record<TPersonLinkStatus, number>;
-  for (const row of rows) counts[statusOfFacts(row, now)] += row.n;
-  return { total: rows.reduce((sum, r) => sum + r.n, 0), counts };
+  const add = (facts: LinkFacts, n: number) => (counts[statusOfFacts(facts, now)] += n);
+  const total = rows.find((r) => r.part === 'current')?.n ?? 0;
+  const responded = rows.find((r) => r.part === 'responded')?.n ?? 0;
+  let withLink = 0;
+  for (const r of rows.filter((row) => row.part === 'link')) {
+    add({ responded: false, link: 'active', expired: r.expired, opened: r.opened, sent: r.sent }, r.n);
+    withLink += r.n;
+  }
+  add({ responded: true, link: 'none', expired: false, opened: false, sent: false }, responded);
+  add({ responded: false, link: 'none', expired: false, opened: false, sent: false }, total - responded - withLink);
+  return { total, counts };
 }
 
 const HOUR_MS = 3_600_000;
@@ -220,8 +249,9 @@ export async function enrollmentTimeline(tx: Tx, customerId: string, now: Date):
     await tx.execute(sql`
       select greatest(0, ceil(extract(epoch from (c.enrollment_timestamp - ${start.toISOString()}::timestamptz)) / 3600))::int as h,
         count(*)::int as n
-      from employee_consent c join employees e on e.id = c.employee_id
-      where c.customer_id = ${customerId} and e.left_at is null and c.enrollment_timestamp <= ${now.toISOString()}::timestamptz
+      from employee_consent c
+      where c.customer_id = ${customerId} and ${notALeaver(customerId, sql`c.employee_id`)}
+        and c.enrollment_timestamp <= ${now.toISOString()}::timestamptz
       group by 1 order by 1`),
   );
   const elapsed = Math.max(0, (now.getTime() - start.getTime()) / HOUR_MS);
