@@ -156,15 +156,24 @@ export async function enrollmentSummary(tx: Tx, customerId: string): Promise<TEn
     CHANNELS.map((ch) => sql`count(*) filter (where c.channels_consented @> ${JSON.stringify([ch])}::jsonb)::int as ${sql.identifier(ch)}`),
     sql`, `,
   );
+  const channelSums = sql.join(
+    CHANNELS.map((ch) => sql`sum(${sql.identifier(ch)})::int as ${sql.identifier(ch)}`),
+    sql`, `,
+  );
+  // One pass groups people by (department, location); the breakdowns then roll up those few cells.
   const [[customer], result] = await Promise.all([
     tx.select({ channels: customers.channels }).from(customers).where(eq(customers.id, customerId)),
     tx.execute(sql`
-      select e.department, e.location,
-        case when grouping(e.department) = 0 then 'department' when grouping(e.location) = 0 then 'location' else 'all' end as by,
-        count(*)::int as total, count(c.employee_id)::int as responded, ${channelCounts}
-      from employees e left join employee_consent c on c.employee_id = e.id
-      where e.customer_id = ${customerId} and e.left_at is null
-      group by grouping sets ((), (e.department), (e.location))`),
+      with cells as (
+        select e.department, e.location, count(*)::int as total, count(c.employee_id)::int as responded, ${channelCounts}
+        from employees e left join employee_consent c on c.employee_id = e.id
+        where e.customer_id = ${customerId} and e.left_at is null
+        group by 1, 2)
+      select department, location,
+        case when grouping(department) = 0 then 'department' when grouping(location) = 0 then 'location' else 'all' end as by,
+        coalesce(sum(total), 0)::int as total, coalesce(sum(responded), 0)::int as responded, ${channelSums}
+      from cells
+      group by grouping sets ((), (department), (location))`),
   ]);
   if (!customer) throw new AppError('NOT_FOUND');
   const rows = rowsOf<GroupRow>(result);
