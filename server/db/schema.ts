@@ -74,6 +74,11 @@ export const employees = pgTable(
   },
   (t) => [
     uniqueIndex('employees_customer_email_ci').on(t.customerId, sql`lower(${t.email})`),
+    // The admin people list: current employees in name order, a page at a time.
+    index('employees_current_name').on(t.customerId, t.displayName, t.email).where(sql`${t.leftAt} is null`),
+    // Dashboard head count (index-only), and the leavers it excludes by lookup instead of joining every employee.
+    index('employees_current').on(t.customerId).where(sql`${t.leftAt} is null`),
+    index('employees_left').on(t.customerId, t.id).where(sql`${t.leftAt} is not null`),
     tenantPolicy('employees', t.customerId),
   ],
 );
@@ -103,6 +108,9 @@ export const enrollmentLinks = pgTable(
   },
   (t) => [
     index('enrollment_links_customer_employee').on(t.customerId, t.employeeId),
+    // A person's one active link (admin funnel and people list), and the first link of a customer (timeline start).
+    index('enrollment_links_active_employee').on(t.employeeId).where(sql`${t.status} = 'active'`),
+    index('enrollment_links_customer_created').on(t.customerId, t.createdAt),
     tenantPolicy('enrollment_links', t.customerId),
   ],
 );

@@ -1,0 +1,124 @@
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TTimeline } from '../../../../shared/schemas/admin.ts';
+import { formatDateTime, formatNumber, formatPercent } from '../../../lib/format.ts';
+
+const W = 640;
+const H = 260;
+const PAD = { start: 44, end: 16, top: 16, bottom: 34 };
+
+/**
+ * Cumulative responded share over time as inline SVG, with the 48-hour / 80 % target as dashed lines and a marker.
+ * Time runs in the reading direction (right to left in Arabic). A table of the same figures follows for screen
+ * readers and anyone who prefers numbers.
+ */
+export function EnrollmentChart({ timeline }: { timeline: TTimeline }) {
+  const { t, i18n } = useTranslation('admin');
+  const titleId = useId();
+  const descId = useId();
+  const dir = i18n.dir();
+  const rtl = dir === 'rtl';
+  const { points, target } = timeline;
+  const last = points.at(-1);
+  const maxHours = Math.max(last?.hours ?? 0, target.hours + 24);
+  const plotW = W - PAD.start - PAD.end;
+  const plotH = H - PAD.top - PAD.bottom;
+  const x = (hours: number) => {
+    const offset = (hours / maxHours) * plotW;
+    return rtl ? W - PAD.start - offset : PAD.start + offset;
+  };
+  const y = (share: number) => PAD.top + (1 - share) * plotH;
+  const axisStart = rtl ? W - PAD.start : PAD.start;
+  const axisEnd = rtl ? PAD.end : W - PAD.end;
+  const xTicks = tickHours(maxHours);
+  const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.hours).toFixed(1)},${y(p.share).toFixed(1)}`).join(' ');
+  const targetShare = formatPercent(target.share);
+
+  return (
+    <figure>
+      {/* Mirrored by hand for RTL; the SVG stays LTR so coordinates and anchors mean the same, and only text that
+          holds words gets the language's direction. */}
+      <svg
+        className="chart"
+        viewBox={`0 0 ${W} ${H}`}
+        direction="ltr"
+        role="img"
+        aria-labelledby={`${titleId} ${descId}`}
+      >
+        <title id={titleId}>{t('chart.title')}</title>
+        <desc id={descId}>
+          {t('chart.desc', {
+            share: last ? formatPercent(last.share) : formatPercent(0),
+            target: targetShare,
+            hours: target.hours,
+          })}
+        </desc>
+        {[0, 0.25, 0.5, 0.75, 1].map((s) => (
+          <g key={s}>
+            <line className="grid" x1={axisStart} x2={axisEnd} y1={y(s)} y2={y(s)} />
+            <text
+              className="axis-label"
+              x={rtl ? axisStart + 6 : axisStart - 6}
+              y={y(s) + 4}
+              textAnchor={rtl ? 'start' : 'end'}
+            >
+              {formatPercent(s)}
+            </text>
+          </g>
+        ))}
+        {xTicks.map((h) => (
+          <text key={h} className="axis-label" x={x(h)} y={H - PAD.bottom + 16} textAnchor="middle" direction={dir}>
+            {t('chart.tick', { hours: formatNumber(h) })}
+          </text>
+        ))}
+        <line className="target" x1={axisStart} x2={axisEnd} y1={y(target.share)} y2={y(target.share)} />
+        <line className="target" x1={x(target.hours)} x2={x(target.hours)} y1={y(1)} y2={y(0)} />
+        <text
+          className="target-label"
+          x={x(target.hours) + (rtl ? -6 : 6)}
+          y={y(target.share) - 6}
+          textAnchor="start"
+          direction={dir}
+        >
+          {t('chart.targetLabel', { share: targetShare, hours: target.hours })}
+        </text>
+        {points.length > 0 && <path className="series" d={path} />}
+        <circle className="target-marker" cx={x(target.hours)} cy={y(target.share)} r={5} />
+      </svg>
+      <details>
+        <summary>{t('chart.tableToggle')}</summary>
+        <div className="table-scroll">
+          <table className="table">
+            <caption className="visually-hidden">{t('chart.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('chart.time')}</th>
+                <th scope="col">{t('chart.hoursCol')}</th>
+                <th scope="col">{t('chart.respondedCol')}</th>
+                <th scope="col">{t('chart.shareCol')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {points.map((p) => (
+                <tr key={p.hours}>
+                  <td>{formatDateTime(p.at)}</td>
+                  <td className="num">{formatNumber(Math.floor(p.hours))}</td>
+                  <td className="num">{formatNumber(p.responded)}</td>
+                  <td className="num">{formatPercent(p.share)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </figure>
+  );
+}
+
+/** Every 24 hours for the first days, then wider steps so labels never crowd. */
+function tickHours(maxHours: number): number[] {
+  const step = maxHours <= 24 * 7 ? 24 : 24 * Math.ceil(maxHours / (24 * 7));
+  const ticks: number[] = [];
+  for (let h = 0; h <= maxHours; h += step) ticks.push(h);
+  return ticks;
+}

@@ -1,0 +1,470 @@
+/**
+ * Admin panel queries and the identity-correction review. Admins see link status per person and channel figures
+ * only as counts over groups of at least MIN_GROUP_SIZE respondents; nothing here returns one person's choices.
+ * Every query is an aggregate in SQL (the dashboard must stay fast at 100,000 employees); the per-person status
+ * rule itself is personLinkStatus, applied to the few distinct combinations of its inputs.
+ */
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { CHANNELS, type Channel } from '../../shared/channels.ts';
+import { PLATFORM_ID_FIELDS, type PlatformIdField } from '../../shared/identity.ts';
+import { ENROLLMENT_TARGET, MIN_GROUP_SIZE } from '../../shared/onboarding.ts';
+import {
+  PEOPLE_PAGE_SIZE,
+  type TChannelFigures,
+  type TCorrection,
+  type TEnrollmentSummary,
+  type TFunnel,
+  type TGroupFigures,
+  type TPeopleQuery,
+  type TPersonLinkStatus,
+  type TPersonRow,
+  type TTimeline,
+} from '../../shared/schemas/admin.ts';
+import { rowsOf, type Tx } from '../db/client.ts';
+import {
+  customers,
+  employeeConsent,
+  employees,
+  ENROLLMENT_LINK_STATUSES,
+  identityCorrections,
+  type EnrollmentLinkStatus,
+} from '../db/schema.ts';
+import { AppError, sqlStateOf } from '../errors.ts';
+import { recordAudit, type Actor } from './audit.ts';
+import { PERSON_LINK_STATUSES, personLinkStatus } from './enrollment-links.ts';
+
+/* ------------------------------------------------------------------------------------------------------------ *
+ * Link status in SQL, decided by personLinkStatus.
+ * ------------------------------------------------------------------------------------------------------------ */
+
+/** Everything personLinkStatus looks at, reduced to values SQL can group and filter by. */
+export type LinkFacts = {
+  responded: boolean;
+  link: 'none' | EnrollmentLinkStatus;
+  expired: boolean;
+  opened: boolean;
+  sent: boolean;
+};
+
+/**
+ * The link personLinkStatus reads for a person who has not responded. issueEnrollmentLinks supersedes every active
+ * link before it inserts a new one and a link becomes `used` only together with the response, so for a person
+ * without a response their newest link is their one active link, or none counts (superseded-only ⇒ not sent).
+ * That lets one hash join, instead of a newest-link probe per person, serve 100,000 people.
+ */
+const peopleFrom = (customerId: string) => sql`from employees e
+  left join employee_consent c on c.employee_id = e.id
+  left join enrollment_links l on l.employee_id = e.id and l.status = 'active' and c.employee_id is null
+  where e.customer_id = ${customerId} and e.left_at is null`;
+
+const factColumns = (now: Date) => sql`(c.employee_id is not null) as responded,
+    coalesce(l.status, 'none') as link,
+    coalesce(l.expires_at <= ${now.toISOString()}::timestamptz, false) as expired,
+    (l.opened_at is not null) as opened,
+    (l.sent_at is not null) as sent`;
+
+export function statusOfFacts(f: LinkFacts, now: Date): TPersonLinkStatus {
+  const link =
+    f.link === 'none'
+      ? null
+      : {
+          status: f.link,
+          expiresAt: new Date(now.getTime() + (f.expired ? -1 : 1)),
+          openedAt: f.opened ? now : null,
+          sentAt: f.sent ? now : null,
+        };
+  return personLinkStatus(link, f.responded, now);
+}
+
+/** Every combination SQL can produce (no link ⇒ the three booleans are false). */
+export function allLinkFacts(): LinkFacts[] {
+  const out: LinkFacts[] = [];
+  for (const responded of [false, true]) {
+    out.push({ responded, link: 'none', expired: false, opened: false, sent: false });
+    for (const link of ENROLLMENT_LINK_STATUSES)
+      for (const expired of [false, true])
+        for (const opened of [false, true])
+          for (const sent of [false, true]) out.push({ responded, link, expired, opened, sent });
+  }
+  return out;
+}
+
+/**
+ * A WHERE condition selecting exactly the people whose link status is `status`: a decision tree over the facts,
+ * cut wherever every combination below a branch gives the same answer. Plain column predicates (rather than one
+ * tuple test) let the planner estimate how many people match, so a rare status walks the name index.
+ */
+function statusCondition(status: TPersonLinkStatus, now: Date): SQL {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const dimensions: { test: (f: LinkFacts) => string; sql: (value: string) => SQL }[] = [
+    { test: (f) => String(f.responded), sql: (v) => (v === 'true' ? sql`c.employee_id is not null` : sql`c.employee_id is null`) },
+    { test: (f) => f.link, sql: (v) => (v === 'none' ? sql`l.token is null` : sql`l.status = ${v}`) },
+    { test: (f) => String(f.expired), sql: (v) => (v === 'true' ? sql`l.expires_at <= ${at}` : sql`l.expires_at > ${at}`) },
+    { test: (f) => String(f.opened), sql: (v) => (v === 'true' ? sql`l.opened_at is not null` : sql`l.opened_at is null`) },
+    { test: (f) => String(f.sent), sql: (v) => (v === 'true' ? sql`l.sent_at is not null` : sql`l.sent_at is null`) },
+  ];
+  const branches = (facts: LinkFacts[], depth: number, path: SQL[]): SQL[] => {
+    const matching = facts.filter((f) => statusOfFacts(f, now) === status);
+    if (matching.length === 0) return [];
+    if (matching.length === facts.length || depth === dimensions.length) {
+      return [path.length ? sql`(${sql.join(path, sql` and `)})` : sql`true`];
+    }
+    const dim = dimensions[depth]!;
+    return [...new Set(facts.map(dim.test))].flatMap((value) =>
+      branches(facts.filter((f) => dim.test(f) === value), depth + 1, [...path, dim.sql(value)]),
+    );
+  };
+  return sql`(${sql.join(branches(allLinkFacts(), 0, []), sql` or `)})`;
+}
+
+/* ------------------------------------------------------------------------------------------------------------ *
+ * Enrollment rates and small-group suppression.
+ * ------------------------------------------------------------------------------------------------------------ */
+
+/**
+ * Which groups of a breakdown must hide their channel figures: those with fewer than `min` respondents, plus
+ * complementary cells. The overall figures are published, so one hidden cell would be the total minus the others;
+ * several hidden cells together would still be one small group. Hide the next-smallest cells until at least two are
+ * hidden and together they cover `min` respondents.
+ */
+export function suppressedGroups(respondents: readonly number[], min = MIN_GROUP_SIZE): Set<number> {
+  const hidden = new Set(respondents.flatMap((n, i) => (n < min ? [i] : [])));
+  if (hidden.size === 0) return hidden;
+  const rest = respondents
+    .map((n, i) => ({ n, i }))
+    .filter(({ i }) => !hidden.has(i))
+    .sort((a, b) => a.n - b.n || a.i - b.i);
+  let covered = [...hidden].reduce((sum, i) => sum + respondents[i]!, 0);
+  while (rest.length > 0 && (hidden.size < 2 || covered < min)) {
+    const next = rest.shift()!;
+    hidden.add(next.i);
+    covered += next.n;
+  }
+  return hidden;
+}
+
+type GroupRow = {
+  department: string | null;
+  location: string | null;
+  by: 'all' | 'department' | 'location';
+  total: number;
+  responded: number;
+} & Record<Channel, number>;
+
+function channelFigures(row: GroupRow, channels: readonly Channel[], hide: boolean): TChannelFigures {
+  if (hide) return { suppressed: true };
+  return { suppressed: false, respondents: row.responded, allowed: channels.map((channel) => ({ channel, count: row[channel] })) };
+}
+
+function breakdown(rows: GroupRow[], key: 'department' | 'location', channels: readonly Channel[]): TGroupFigures[] {
+  const groups = rows
+    .filter((r) => r.by === key)
+    .sort((a, b) => (a[key] === null ? 1 : b[key] === null ? -1 : a[key]!.localeCompare(b[key]!)));
+  const hidden = suppressedGroups(groups.map((g) => g.responded));
+  return groups.map((g, i) => ({
+    key: g[key],
+    // Response counts are link status, which the people list shows per person anyway: no complementary hiding.
+    response: g.total < MIN_GROUP_SIZE ? { suppressed: true } : { suppressed: false, total: g.total, responded: g.responded },
+    channels: channelFigures(g, channels, hidden.has(i)),
+  }));
+}
+
+export async function enrollmentSummary(tx: Tx, customerId: string): Promise<TEnrollmentSummary> {
+  const channelCounts = sql.join(
+    CHANNELS.map((ch) => sql`count(*) filter (where c.channels_consented @> ${JSON.stringify([ch])}::jsonb)::int as ${sql.identifier(ch)}`),
+    sql`, `,
+  );
+  const channelSums = sql.join(
+    CHANNELS.map((ch) => sql`sum(${sql.identifier(ch)})::int as ${sql.identifier(ch)}`),
+    sql`, `,
+  );
+  // One pass groups people by (department, location); the breakdowns then roll up those few cells.
+  const [[customer], result] = await Promise.all([
+    tx.select({ channels: customers.channels }).from(customers).where(eq(customers.id, customerId)),
+    tx.execute(sql`
+      with cells as (
+        select e.department, e.location, count(*)::int as total, count(c.employee_id)::int as responded, ${channelCounts}
+        from employees e left join employee_consent c on c.employee_id = e.id
+        where e.customer_id = ${customerId} and e.left_at is null
+        group by 1, 2)
+      select department, location,
+        case when grouping(department) = 0 then 'department' when grouping(location) = 0 then 'location' else 'all' end as by,
+        coalesce(sum(total), 0)::int as total, coalesce(sum(responded), 0)::int as responded, ${channelSums}
+      from cells
+      group by grouping sets ((), (department), (location))`),
+  ]);
+  if (!customer) throw new AppError('NOT_FOUND');
+  const rows = rowsOf<GroupRow>(result);
+  const overall = rows.find((r) => r.by === 'all')!;
+  const channels = CHANNELS.filter((c) => customer.channels.includes(c));
+  return {
+    minGroupSize: MIN_GROUP_SIZE,
+    channels,
+    total: overall.total,
+    responded: overall.responded,
+    overallChannels: channelFigures(overall, channels, overall.responded < MIN_GROUP_SIZE),
+    byDepartment: breakdown(rows, 'department', channels),
+    byLocation: breakdown(rows, 'location', channels),
+  };
+}
+
+/* ------------------------------------------------------------------------------------------------------------ *
+ * Funnel, timeline, people.
+ * ------------------------------------------------------------------------------------------------------------ */
+
+/** Leavers are few: excluding them is a small hashed lookup, where joining current employees touches every row. */
+const notALeaver = (customerId: string, column: SQL) =>
+  sql`${column} not in (select id from employees where customer_id = ${customerId} and left_at is not null)`;
+
+/**
+ * Counts per status without joining every employee: respondents from the projection, the facts of the people
+ * with an active link who have not responded, and everyone else (no usable link) as the remainder.
+ */
+export async function linkFunnel(tx: Tx, customerId: string, now: Date): Promise<TFunnel> {
+  const rows = rowsOf<{ part: 'current' | 'responded' | 'link'; expired: boolean; opened: boolean; sent: boolean; n: number }>(
+    await tx.execute(sql`
+      select 'current' as part, false as expired, false as opened, false as sent, count(*)::int as n
+        from employees where customer_id = ${customerId} and left_at is null
+      union all
+      select 'responded', false, false, false, count(*)::int
+        from employee_consent c where c.customer_id = ${customerId} and ${notALeaver(customerId, sql`c.employee_id`)}
+      union all
+      select 'link', l.expires_at <= ${now.toISOString()}::timestamptz, l.opened_at is not null, l.sent_at is not null, count(*)::int
+        from enrollment_links l
+        where l.customer_id = ${customerId} and l.status = 'active'
+          and not exists (select 1 from employee_consent c where c.employee_id = l.employee_id)
+          and ${notALeaver(customerId, sql`l.employee_id`)}
+        group by 2, 3, 4`),
+  );
+  const counts = Object.fromEntries(PERSON_LINK_STATUSES.map((s) => [s, 0])) as Record<TPersonLinkStatus, number>;
+  const add = (facts: LinkFacts, n: number) => (counts[statusOfFacts(facts, now)] += n);
+  const total = rows.find((r) => r.part === 'current')?.n ?? 0;
+  const responded = rows.find((r) => r.part === 'responded')?.n ?? 0;
+  let withLink = 0;
+  for (const r of rows.filter((row) => row.part === 'link')) {
+    add({ responded: false, link: 'active', expired: r.expired, opened: r.opened, sent: r.sent }, r.n);
+    withLink += r.n;
+  }
+  add({ responded: true, link: 'none', expired: false, opened: false, sent: false }, responded);
+  add({ responded: false, link: 'none', expired: false, opened: false, sent: false }, total - responded - withLink);
+  return { total, counts };
+}
+
+const HOUR_MS = 3_600_000;
+/** Hourly points while enrollment moves fastest, then one a day. */
+const HOURLY_UNTIL = 72;
+const MAX_DAYS = 365;
+
+export async function enrollmentTimeline(tx: Tx, customerId: string, now: Date): Promise<TTimeline> {
+  const [startRow] = rowsOf<{ closed_at: string | Date | null; first_link: string | Date | null; total: number }>(
+    // The first-link lookup runs only when the session is still open (a CASE evaluates its sub-select lazily).
+    await tx.execute(sql`select s.closed_at,
+      case when s.closed_at is null then (select min(created_at) from enrollment_links where customer_id = ${customerId}) end
+        as first_link,
+      (select count(*)::int from employees where customer_id = ${customerId} and left_at is null) as total
+      from (select 1) one left join onboarding_sessions s on s.customer_id = ${customerId}`),
+  );
+  const total = startRow?.total ?? 0;
+  const startValue = startRow?.closed_at ?? startRow?.first_link ?? null;
+  const target = { share: ENROLLMENT_TARGET.share, hours: ENROLLMENT_TARGET.hours };
+  if (!startValue) return { startedAt: null, startKind: null, total, points: [], target: { ...target, at: null }, reachedAt: null };
+  const start = new Date(startValue);
+  const startKind = startRow?.closed_at ? 'session_closed' : 'first_link';
+
+  // Response counts per hour after the start (responses before it count from hour 0).
+  const buckets = rowsOf<{ h: number; n: number }>(
+    await tx.execute(sql`
+      select greatest(0, ceil(extract(epoch from (c.enrollment_timestamp - ${start.toISOString()}::timestamptz)) / 3600))::int as h,
+        count(*)::int as n
+      from employee_consent c
+      where c.customer_id = ${customerId} and ${notALeaver(customerId, sql`c.employee_id`)}
+        and c.enrollment_timestamp <= ${now.toISOString()}::timestamptz
+      group by 1 order by 1`),
+  );
+  const elapsed = Math.max(0, (now.getTime() - start.getTime()) / HOUR_MS);
+  const hours: number[] = [];
+  for (let h = 0; h <= Math.min(elapsed, HOURLY_UNTIL); h++) hours.push(h);
+  for (let h = HOURLY_UNTIL + 24; h <= Math.min(elapsed, HOURLY_UNTIL + MAX_DAYS * 24); h += 24) hours.push(h);
+  if (elapsed > hours.at(-1)! && elapsed <= HOURLY_UNTIL + MAX_DAYS * 24) hours.push(elapsed);
+
+  let cumulative = 0;
+  let b = 0;
+  const points = hours.map((h) => {
+    // Buckets are whole hours rounded up; the last, fractional point ("now") takes every response so far.
+    const isNow = h === elapsed;
+    while (b < buckets.length && (isNow || buckets[b]!.h <= h)) {
+      cumulative += buckets[b]!.n;
+      b++;
+    }
+    return {
+      at: new Date(start.getTime() + h * HOUR_MS).toISOString(),
+      hours: h,
+      responded: cumulative,
+      share: total === 0 ? 0 : cumulative / total,
+    };
+  });
+  const reached = points.find((p) => total > 0 && p.share >= target.share);
+  return {
+    startedAt: start.toISOString(),
+    startKind,
+    total,
+    points,
+    target: { ...target, at: new Date(start.getTime() + target.hours * HOUR_MS).toISOString() },
+    reachedAt: reached?.at ?? null,
+  };
+}
+
+const iso = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
+
+export async function listPeople(tx: Tx, customerId: string, query: Required<TPeopleQuery>, now: Date) {
+  const conditions: SQL[] = [];
+  if (query.status) conditions.push(statusCondition(query.status, now));
+  if (query.search) {
+    const pattern = `%${query.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    conditions.push(sql`(e.display_name ilike ${pattern} or e.email ilike ${pattern})`);
+  }
+  const rows = rowsOf<
+    LinkFacts & {
+      display_name: string;
+      email: string;
+      department: string | null;
+      location: string | null;
+      sent_at: string | Date | null;
+      expires_at: string | Date | null;
+    }
+  >(
+    await tx.execute(sql`
+      select e.display_name, e.email, e.department, e.location, l.sent_at, l.expires_at, ${factColumns(now)}
+      ${peopleFrom(customerId)} ${conditions.length ? sql`and ${sql.join(conditions, sql` and `)}` : sql``}
+      order by e.display_name, e.email
+      limit ${PEOPLE_PAGE_SIZE + 1} offset ${query.page * PEOPLE_PAGE_SIZE}`),
+  );
+  const people: TPersonRow[] = rows.slice(0, PEOPLE_PAGE_SIZE).map((r) => ({
+    name: r.display_name,
+    email: r.email,
+    department: r.department,
+    location: r.location,
+    status: statusOfFacts(r, now),
+    linkSentAt: r.link === 'none' ? null : iso(r.sent_at),
+    linkExpiresAt: r.link === 'none' ? null : iso(r.expires_at),
+  }));
+  return { rows: people, page: query.page, pageSize: PEOPLE_PAGE_SIZE, hasMore: rows.length > PEOPLE_PAGE_SIZE };
+}
+
+/* ------------------------------------------------------------------------------------------------------------ *
+ * Identity corrections.
+ * ------------------------------------------------------------------------------------------------------------ */
+
+const correctionColumns = {
+  id: identityCorrections.id,
+  customerId: identityCorrections.customerId,
+  employeeId: identityCorrections.employeeId,
+  confirmationId: identityCorrections.confirmationId,
+  employeeName: employees.displayName,
+  field: identityCorrections.field,
+  oldValue: identityCorrections.oldValue,
+  newValue: identityCorrections.newValue,
+  createdAt: identityCorrections.createdAt,
+  status: identityCorrections.status,
+};
+type CorrectionRow = typeof identityCorrections.$inferSelect & { employeeName: string };
+
+const correctionView = (r: CorrectionRow): TCorrection => ({
+  id: r.id,
+  employeeName: r.employeeName,
+  field: r.field,
+  oldValue: r.oldValue,
+  newValue: r.newValue,
+  submittedAt: r.createdAt.toISOString(),
+  status: r.status,
+});
+
+export async function listCorrections(tx: Tx, status: TCorrection['status']): Promise<TCorrection[]> {
+  const rows = await tx
+    .select(correctionColumns)
+    .from(identityCorrections)
+    .innerJoin(employees, eq(employees.id, identityCorrections.employeeId))
+    .where(eq(identityCorrections.status, status))
+    .orderBy(desc(identityCorrections.createdAt), desc(identityCorrections.id))
+    .limit(1000);
+  return rows.map(correctionView);
+}
+
+/** Writes a correction's new value into the roster (and the identity copy on the consent projection). */
+async function applyCorrection(tx: Tx, customerId: string, c: CorrectionRow, now: Date) {
+  if (c.field === 'email' || c.field === 'displayName') {
+    if (c.field === 'email') {
+      const [taken] = await tx
+        .select({ id: employees.id })
+        .from(employees)
+        .where(
+          and(
+            eq(employees.customerId, customerId),
+            sql`lower(${employees.email}) = lower(${c.newValue})`,
+            sql`${employees.id} <> ${c.employeeId}`,
+          ),
+        );
+      if (taken) throw new AppError('EMAIL_TAKEN');
+    }
+    const change = c.field === 'email' ? { email: c.newValue } : { displayName: c.newValue };
+    await tx.update(employees).set({ ...change, updatedAt: now }).where(eq(employees.id, c.employeeId));
+    await tx.update(employeeConsent).set(change).where(eq(employeeConsent.employeeId, c.employeeId));
+    return;
+  }
+  const platform = c.field.startsWith('platformIds.') ? c.field.slice('platformIds.'.length) : '';
+  if (!(PLATFORM_ID_FIELDS as readonly string[]).includes(platform)) throw new AppError('INVALID_INPUT');
+  const key = platform as PlatformIdField;
+  // An empty new value means the employee said they have no such account.
+  const platformIds =
+    c.newValue.trim() === ''
+      ? sql`${employees.platformIds} - ${key}::text`
+      : sql`${employees.platformIds} || jsonb_build_object(${key}::text, ${c.newValue}::text)`;
+  await tx.update(employees).set({ platformIds, updatedAt: now }).where(eq(employees.id, c.employeeId));
+}
+
+/**
+ * Accept (apply to the roster) or reject a pending correction, with its audit entry, in the caller's transaction.
+ * Deciding again the same way returns the same answer; deciding differently is a conflict.
+ */
+export async function decideCorrection(
+  tx: Tx,
+  customerId: string,
+  actor: Actor,
+  input: { id: string; decision: 'accept' | 'reject' },
+  now: Date,
+): Promise<TCorrection> {
+  const [row] = await tx
+    .select(correctionColumns)
+    .from(identityCorrections)
+    .innerJoin(employees, eq(employees.id, identityCorrections.employeeId))
+    .where(eq(identityCorrections.id, input.id))
+    .for('update', { of: identityCorrections });
+  if (!row) throw new AppError('NOT_FOUND');
+  const status = input.decision === 'accept' ? 'accepted' : 'rejected';
+  if (row.status !== 'pending_review') {
+    if (row.status === status) return correctionView(row);
+    throw new AppError('ALREADY_DECIDED');
+  }
+  if (input.decision === 'accept') {
+    try {
+      await applyCorrection(tx, customerId, row, now);
+    } catch (error) {
+      // A concurrent roster change can still take the address between the check and the write.
+      if (sqlStateOf(error) === '23505') throw new AppError('EMAIL_TAKEN', undefined, error);
+      throw error;
+    }
+  }
+  await tx.update(identityCorrections).set({ status }).where(eq(identityCorrections.id, row.id));
+  await recordAudit(tx, customerId, actor, `correction.${status}`, row.id, {
+    employeeId: row.employeeId,
+    field: row.field,
+    oldValue: row.oldValue,
+    newValue: row.newValue,
+  });
+  const [fresh] = await tx
+    .select({ employeeName: employees.displayName })
+    .from(employees)
+    .where(eq(employees.id, row.employeeId));
+  return correctionView({ ...row, status, employeeName: fresh?.employeeName ?? row.employeeName });
+}
+
