@@ -17,7 +17,7 @@ import {
 } from '../../shared/schemas/links.ts';
 import type { AppServices } from '../context.ts';
 import type { Tx } from '../db/client.ts';
-import { auditLog, customers, employeeConsent, employees, enrollmentLinks, noticeViews, type LinkDistribution } from '../db/schema.ts';
+import { auditLog, customers, employeeConsent, employees, enrollmentLinks, type LinkDistribution } from '../db/schema.ts';
 import { renderEmail } from '../mail/templates.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { deliverEmail, recordEmail } from './email.ts';
@@ -191,8 +191,9 @@ function distributable(now: Date, selection: readonly string[] | undefined): SQL
 }
 
 /** The latest language the person read their notice in: their language, as far as we know it. */
-const knownLanguage = sql<string | null>`(select ${noticeViews.language} from ${noticeViews}
-  where ${noticeViews.employeeId} = ${employees.id} order by ${noticeViews.shownAt} desc limit 1)`;
+// Spelled out: drizzle leaves columns in a single-table select list unqualified, which would bind to notice_views.
+const knownLanguage = sql<string | null>`(select nv.language from notice_views nv
+  where nv.employee_id = "employees"."id" order by nv.shown_at desc limit 1)`;
 
 async function customerFacts(tx: Tx, customerId: string) {
   const [c] = await tx.select().from(customers).where(eq(customers.id, customerId));
