@@ -30,8 +30,6 @@ void _sameStatuses;
 type InTenant = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
 type Services = Pick<AppServices, 'mailer' | 'publicUrl'>;
 
-/** One statement's worth of links: keeps every statement far below PostgreSQL's 65,535 bind parameters. */
-const ISSUE_CHUNK = 5_000;
 /** Emails handed to the mailer between two database steps: the crash window for "sent but not marked" is this. */
 const EMAIL_BATCH = 25;
 
@@ -44,6 +42,13 @@ async function lockRoster(tx: Tx, customerId: string) {
 
 const responded = (employeeId: SQL | typeof employees.id | typeof enrollmentLinks.employeeId) =>
   sql`exists (select 1 from ${employeeConsent} where ${employeeConsent.employeeId} = ${employeeId})`;
+
+/**
+ * The employee of the surrounding query holds a link that still opens. Spelled out: drizzle leaves columns in a
+ * single-table select list unqualified, which inside this subquery would bind to enrollment_links.
+ */
+const holdsUsableLink = (now: Date) => sql<boolean>`exists (select 1 from enrollment_links u
+  where u.employee_id = "employees"."id" and u.status = 'active' and u.expires_at > ${now.toISOString()}::timestamptz)`;
 
 export type PersonLink = {
   employeeId: string;
@@ -92,6 +97,7 @@ export async function loadPersonLinks(tx: Tx, now: Date): Promise<PersonLink[]> 
       sentAt: newest.sentAt,
       sentVia: newest.sentVia,
       responded: sql<boolean>`${employeeConsent.employeeId} is not null`,
+      usable: holdsUsableLink(now),
     })
     .from(employees)
     .leftJoin(newest, eq(newest.employeeId, employees.id))
@@ -104,7 +110,7 @@ export async function loadPersonLinks(tx: Tx, now: Date): Promise<PersonLink[]> 
         ? { status: r.linkStatus, expiresAt: r.expiresAt, openedAt: r.openedAt, sentAt: r.sentAt }
         : null;
     const status = personLinkStatus(link, r.responded, now);
-    const usable = Boolean(link && link.status === 'active' && link.expiresAt.getTime() > now.getTime());
+    const usable = Boolean(r.usable);
     const live = link && link.status !== 'superseded';
     return {
       employeeId: r.employeeId,
@@ -159,22 +165,25 @@ export async function listLinks(tx: Tx, input: z.output<typeof ZLinksListInput>,
   return { counts, matching: matching.length, rows: matching.slice(input.offset, input.offset + input.limit).map(toRow) };
 }
 
-async function issueInChunks(tx: Tx, customerId: string, employeeIds: readonly string[], now: Date) {
-  for (let i = 0; i < employeeIds.length; i += ISSUE_CHUNK) {
-    await issueEnrollmentLinks(tx, customerId, employeeIds.slice(i, i + ISSUE_CHUNK), now);
-  }
-}
-
 /**
  * Issues a link to everyone current who has not responded and has no usable link (within `selection` if given).
  * People who already hold a usable link keep it, so a retried or repeated generate issues nothing new.
  */
 export async function generateLinks(tx: Tx, customerId: string, actor: Actor, selection: readonly string[] | undefined, now: Date) {
   await lockRoster(tx, customerId);
-  const picked = selection ? new Set(selection) : null;
-  const targets = (await loadPersonLinks(tx, now)).filter((p) => p.needsLink && (!picked || picked.has(p.employeeId)));
-  const ids = targets.map((p) => p.employeeId);
-  await issueInChunks(tx, customerId, ids, now);
+  const targets = await tx
+    .select({ id: employees.id })
+    .from(employees)
+    .where(
+      and(
+        isNull(employees.leftAt),
+        sql`not ${responded(employees.id)}`,
+        sql`not ${holdsUsableLink(now)}`,
+        selection ? inArray(employees.id, [...selection]) : undefined,
+      ),
+    );
+  const ids = targets.map((p) => p.id);
+  await issueEnrollmentLinks(tx, customerId, ids, now);
   await recordAudit(tx, customerId, actor, 'links.generated', null, { count: ids.length, selection: selection?.length ?? null });
   return { generated: ids.length, expiresAt: ids.length ? new Date(now.getTime() + ENROLLMENT_LINK_TTL_MS).toISOString() : null };
 }
@@ -191,7 +200,7 @@ function distributable(now: Date, selection: readonly string[] | undefined): SQL
 }
 
 /** The latest language the person read their notice in: their language, as far as we know it. */
-// Spelled out: drizzle leaves columns in a single-table select list unqualified, which would bind to notice_views.
+// Spelled out for the same reason as holdsUsableLink.
 const knownLanguage = sql<string | null>`(select nv.language from notice_views nv
   where nv.employee_id = "employees"."id" order by nv.shown_at desc limit 1)`;
 
@@ -388,7 +397,7 @@ export async function resendToPending(
       .where(and(eq(auditLog.action, 'links.resent'), sql`${auditLog.details}->>'requestId' = ${requestId}`));
     if (done) return Number(done.details.reissued ?? 0);
     const pending = (await loadPersonLinks(tx, now)).filter((p) => p.status !== 'responded').map((p) => p.employeeId);
-    await issueInChunks(tx, customerId, pending, now);
+    await issueEnrollmentLinks(tx, customerId, pending, now);
     await recordAudit(tx, customerId, actor, 'links.resent', null, { requestId, reissued: pending.length });
     return pending.length;
   });
