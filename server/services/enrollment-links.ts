@@ -7,7 +7,7 @@ import { enrollmentLinks } from '../db/schema.ts';
 
 export type LinkState = 'active' | 'expired' | 'used' | 'superseded';
 
-export function linkState(link: typeof enrollmentLinks.$inferSelect, now: Date): LinkState {
+export function linkState(link: Pick<typeof enrollmentLinks.$inferSelect, 'status' | 'expiresAt'>, now: Date): LinkState {
   if (link.status === 'used') return 'used';
   if (link.status === 'superseded') return 'superseded';
   return link.expiresAt.getTime() <= now.getTime() ? 'expired' : 'active';
