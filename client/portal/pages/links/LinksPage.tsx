@@ -53,14 +53,14 @@ export function LinksPage() {
 
   const counts = list.data?.counts;
   const reportSent = (r: TDistributeResult) =>
-    r.mode === 'smtp' ? t('distribute.delivered', { count: r.delivered }) : t('distribute.kept', { count: r.delivered });
+    r.mode === 'smtp' ? t('distribute.delivered', { n: formatNumber(r.delivered) }) : t('distribute.kept', { n: formatNumber(r.delivered) });
 
   async function runGenerate() {
     const done = await generate.mutateAsync({}).catch(() => null);
     if (!done) return;
     setConfirmed(false);
     setFilter('all');
-    setNotice(t('generate.done', { count: done.generated, expires: done.expiresAt ? formatDateTime(done.expiresAt) : '' }));
+    setNotice(t('generate.done', { n: formatNumber(done.generated), expires: done.expiresAt ? formatDateTime(done.expiresAt) : '' }));
     await list.refetch();
   }
 
@@ -76,7 +76,7 @@ export function LinksPage() {
       const out = await exportCsv.mutateAsync({}).catch(() => null);
       if (!out) return;
       download(out.filename, out.csv);
-      setNotice(t('distribute.exported', { count: out.count }));
+      setNotice(t('distribute.exported', { n: formatNumber(out.count) }));
     } else {
       const r = await sendEmails.mutateAsync({}).catch(() => null);
       if (!r) return;
@@ -92,7 +92,7 @@ export function LinksPage() {
     const r = await resend.mutateAsync({ requestId: resendId }).catch(() => null);
     if (!r) return;
     setResendId(uuidv4());
-    setNotice(t('resend.done', { reissued: r.reissued, delivered: r.delivered, failed: r.failed.length }));
+    setNotice(t('resend.done', { reissued: formatNumber(r.reissued), delivered: formatNumber(r.delivered), failed: formatNumber(r.failed.length) }));
     setFailed(r.failed);
     await list.refetch();
   }
@@ -133,7 +133,7 @@ export function LinksPage() {
             <p className="muted">{t('generate.none')}</p>
           ) : (
             <>
-              <p>{t('generate.needed', { count: counts.needsLink })}</p>
+              <p>{t('generate.needed', { n: formatNumber(counts.needsLink) })}</p>
               <p className="muted">{t('generate.review')}</p>
               <label className="check">
                 <input
@@ -148,7 +148,7 @@ export function LinksPage() {
               </label>
               <div className="actions">
                 <button type="button" disabled={!confirmed || busy} onClick={() => void runGenerate()}>
-                  {t('generate.submit', { count: counts.needsLink })}
+                  {t('generate.submit', { n: formatNumber(counts.needsLink) })}
                 </button>
                 {filter !== 'needs_link' && (
                   <button type="button" className="secondary" onClick={() => { setFilter('needs_link'); setOffset(0); }}>
@@ -169,7 +169,7 @@ export function LinksPage() {
             <p className="muted">{t('distribute.nothingReady')}</p>
           ) : (
             <form onSubmit={(e) => void distribute(e)}>
-              <p>{t('distribute.ready', { count: counts.readyToSend })}</p>
+              <p>{t('distribute.ready', { n: formatNumber(counts.readyToSend) })}</p>
               <fieldset className="field">
                 <legend>{t('distribute.method')}</legend>
                 {(['email', 'csv', 'qr'] as const).map((m) => (
