@@ -31,7 +31,7 @@ type InTenant = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
 type Services = Pick<AppServices, 'mailer' | 'publicUrl'>;
 
 /** Emails handed to the mailer between two database steps: the crash window for "sent but not marked" is this. */
-const EMAIL_BATCH = 25;
+const EMAIL_BATCH = 100;
 
 export const enrollmentUrl = (publicUrl: string, token: string) => `${publicUrl}${enrollmentPath(token)}`;
 
