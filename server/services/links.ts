@@ -40,6 +40,7 @@ async function lockRoster(tx: Tx, customerId: string) {
   await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId)).for('update');
 }
 
+/** A consent record exists: the person responded (whatever they chose). For WHERE clauses. */
 const responded = (employeeId: SQL | typeof employees.id | typeof enrollmentLinks.employeeId) =>
   sql`exists (select 1 from ${employeeConsent} where ${employeeConsent.employeeId} = ${employeeId})`;
 
