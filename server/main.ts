@@ -4,6 +4,7 @@ import { loadEnv } from './env.ts';
 import { openDb } from './db/client.ts';
 import { createAppServer } from './http.ts';
 import { ensureDemo } from './seed/demo.ts';
+import { startCheckSweep } from './services/checks.ts';
 
 const env = loadEnv();
 const db = await openDb({
@@ -23,6 +24,8 @@ const services = createServices({
 const demo =
   env.SEED_DEMO === 'auto' ? await ensureDemo(services, { now: new Date(), password: env.DEMO_PASSWORD }) : null;
 const server = await createAppServer({ services, mode, trustProxy: env.TRUST_PROXY });
+// Post-onboarding checks settle when due even if nobody opens the checks page.
+const checkSweep = startCheckSweep(db);
 
 server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
@@ -47,6 +50,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     server.close();
     server.closeAllConnections();
     services.mailer.close();
-    void db.close().finally(() => process.exit(0));
+    void checkSweep
+      .stop()
+      .then(() => db.close())
+      .finally(() => process.exit(0));
   });
 }

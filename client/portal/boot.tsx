@@ -31,6 +31,7 @@ const router = createBrowserRouter([
           { path: '/portal/session', lazy: page(() => import('./pages/onboarding/SessionPage.tsx'), 'SessionPage') },
           { path: '/portal/roster', lazy: page(() => import('./pages/roster/RosterPage.tsx'), 'RosterPage') },
           { path: '/portal/links', lazy: page(() => import('./pages/links/LinksPage.tsx'), 'LinksPage') },
+          { path: '/portal/links/qr', lazy: page(() => import('./pages/links/QrSheetPage.tsx'), 'QrSheetPage') },
           { path: '/portal/outbox', lazy: page(() => import('./pages/links/OutboxPage.tsx'), 'OutboxPage') },
         ],
       },

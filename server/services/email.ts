@@ -23,6 +23,18 @@ export async function recordEmail(
   });
 }
 
+/**
+ * Hands one message to the mailer: 'sent' when the SMTP server accepted it, 'outbox' when there is no SMTP, 'failed'
+ * (with the reason) otherwise. Touches no database, so callers can deliver outside any transaction.
+ */
+export async function deliverEmail(mailer: Mailer, message: OutgoingEmail): Promise<{ status: EmailStatus; error: string | null }> {
+  try {
+    return { status: (await mailer.send(message)).delivered ? 'sent' : 'outbox', error: null };
+  } catch (e) {
+    return { status: 'failed', error: e instanceof Error ? e.message.slice(0, 500) : String(e) };
+  }
+}
+
 /** Sends one message and logs the outcome; a failed delivery is logged and reported, not thrown. */
 export async function sendTenantEmail(
   tx: Tx,
@@ -31,14 +43,7 @@ export async function sendTenantEmail(
   kind: string,
   message: OutgoingEmail,
 ): Promise<{ status: EmailStatus; error: string | null }> {
-  let status: EmailStatus;
-  let error: string | null = null;
-  try {
-    status = (await mailer.send(message)).delivered ? 'sent' : 'outbox';
-  } catch (e) {
-    status = 'failed';
-    error = e instanceof Error ? e.message.slice(0, 500) : String(e);
-  }
+  const { status, error } = await deliverEmail(mailer, message);
   await recordEmail(tx, customerId, { kind, to: message.to, subject: message.subject, text: message.text, status, error });
   return { status, error };
 }

@@ -1,0 +1,195 @@
+/**
+ * Post-onboarding checks: scheduled when the session closes, evaluated when due (on read and by the sweep),
+ * connector checks waiting for connectors, the 24 h check-in recorded by a person, the 48 h enrollment rate against
+ * 80 % with its one-click resend; role matrix and tenant boundary.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionUser } from '../../server/auth/auth.ts';
+import type { AppServices } from '../../server/context.ts';
+import { postOnboardingChecks } from '../../server/db/schema.ts';
+import { withTenant } from '../../server/db/tenant.ts';
+import { startCheckSweep } from '../../server/services/checks.ts';
+import { schedulePostOnboardingChecks } from '../../server/services/post-checks.ts';
+import { callerFor, enroll } from '../helpers/caller.ts';
+import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { rosterCustomer, tokensIn } from '../helpers/roster.ts';
+import { callerAs, makeUser, testServices } from '../helpers/services.ts';
+
+let t: TestDb;
+let services: AppServices;
+
+beforeAll(async () => {
+  t = await openTestDb();
+  services = testServices(t.handle);
+});
+
+afterAll(async () => {
+  services?.mailer.close();
+  await t?.close();
+});
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const CLOSED = new Date('2026-06-01T15:00:00.000Z');
+const after = (ms: number) => new Date(CLOSED.getTime() + ms);
+const api = (user: SessionUser, now: Date) => callerAs(services, user, { now });
+
+/** A customer of `count` people whose session closed at CLOSED, links emailed; the first `enrolled` answered. */
+async function closedSession(count: number, enrolled: number) {
+  const { customerId, employees } = await rosterCustomer(t.handle, count);
+  const admin = await makeUser(services, 'admin', customerId);
+  await api(admin, CLOSED).links.generate({});
+  await api(admin, CLOSED).links.sendEmails({});
+  const tokens = (await api(admin, CLOSED).links.outbox({})).messages.flatMap((m) => tokensIn(m.text ?? ''));
+  for (const token of tokens.slice(0, enrolled)) await enroll(t.handle, token, {}, { now: after(HOUR) });
+  await withTenant(t.handle, customerId, (tx) => schedulePostOnboardingChecks(tx, customerId, CLOSED));
+  return { customerId, employees, admin, tokens };
+}
+
+const statusOf = (list: { checks: { key: string; status: string }[] }) =>
+  Object.fromEntries(list.checks.map((c) => [c.key, c.status]));
+
+describe(`post-onboarding checks (${process.env.TEST_DB ?? 'pglite'})`, () => {
+  it('shows nothing before the session closes, then the four checks with their due times', async () => {
+    const { customerId } = await rosterCustomer(t.handle, 1);
+    const admin = await makeUser(services, 'admin', customerId);
+    expect(await api(admin, CLOSED).checks.list()).toEqual({ closedAt: null, checks: [] });
+
+    await withTenant(t.handle, customerId, (tx) => schedulePostOnboardingChecks(tx, customerId, CLOSED));
+    const list = await api(admin, after(10 * MIN)).checks.list();
+    expect(list.checks.map((c) => [c.key, c.dueAt, c.due, c.status])).toEqual([
+      ['first_sync_running', after(30 * MIN).toISOString(), false, 'scheduled'],
+      ['first_sync_completed', after(4 * HOUR).toISOString(), false, 'scheduled'],
+      ['admin_check_in', after(24 * HOUR).toISOString(), false, 'scheduled'],
+      ['enrollment_48h', after(48 * HOUR).toISOString(), false, 'scheduled'],
+    ]);
+  });
+
+  it('connector checks wait for connectors once due; nothing is settled early', async () => {
+    const { admin } = await closedSession(2, 0);
+    expect(statusOf(await api(admin, after(31 * MIN)).checks.list())).toEqual({
+      first_sync_running: 'waiting_connectors',
+      first_sync_completed: 'scheduled',
+      admin_check_in: 'scheduled',
+      enrollment_48h: 'scheduled',
+    });
+    const later = await api(admin, after(5 * HOUR)).checks.list();
+    expect(statusOf(later)).toMatchObject({ first_sync_completed: 'waiting_connectors', enrollment_48h: 'scheduled' });
+    expect(later.checks[0]).toMatchObject({ needsConnectors: true, due: true, result: { connectors: 0 } });
+  });
+
+  it('48 h: 80 % passes', async () => {
+    const { admin } = await closedSession(5, 4);
+    const list = await api(admin, after(48 * HOUR)).checks.list();
+    const check = list.checks.find((c) => c.key === 'enrollment_48h')!;
+    expect(check).toMatchObject({ status: 'passed', result: { responded: 4, total: 5, rate: 0.8, target: 0.8 } });
+    expect(check.evaluatedAt).toBe(after(48 * HOUR).toISOString());
+  });
+
+  it('48 h: under 80 % fails, and the one-click resend gives the pending people fresh links', async () => {
+    const { admin, tokens } = await closedSession(4, 3);
+    const ceo = await makeUser(services, 'ceo', admin.customerId!);
+    const failed = (await api(ceo, after(49 * HOUR)).checks.list()).checks.find((c) => c.key === 'enrollment_48h')!;
+    expect(failed).toMatchObject({ status: 'failed', result: { responded: 3, total: 4, rate: 0.75 } });
+
+    await expect(api(ceo, after(49 * HOUR)).checks.resendPending({ requestId: randomUUID() })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const resent = await api(admin, after(49 * HOUR)).checks.resendPending({ requestId: randomUUID() });
+    expect(resent).toMatchObject({ reissued: 1, delivered: 1, failed: [] });
+    // The pending person's old link no longer opens; the new one does.
+    await expect(
+      callerFor(t.handle, { now: after(49 * HOUR) }).enrollment.get({ token: tokens[3]!, language: 'en' }),
+    ).rejects.toMatchObject({ appCode: 'LINK_EXPIRED' });
+    const all = (await api(admin, after(49 * HOUR)).links.outbox({})).messages.flatMap((m) => tokensIn(m.text ?? ''));
+    const fresh = all.filter((tok) => !tokens.includes(tok));
+    expect(fresh).toHaveLength(1);
+    await expect(
+      callerFor(t.handle, { now: after(49 * HOUR) }).enrollment.get({ token: fresh[0]!, language: 'en' }),
+    ).resolves.toBeDefined();
+
+    const noted = (await api(admin, after(50 * HOUR)).checks.list()).checks.find((c) => c.key === 'enrollment_48h')!;
+    expect(noted).toMatchObject({
+      status: 'failed',
+      result: { rate: 0.75, resend: { at: after(49 * HOUR).toISOString(), reissued: 1, delivered: 1, failed: 0 } },
+    });
+    const actions = (await api(admin, after(50 * HOUR)).customers.audit({ limit: 20 })).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['links.resent', 'links.distributed']));
+  });
+
+  it('the 24 h check-in is recorded by the operator or admin, with a note; the CEO may only read', async () => {
+    const { admin } = await closedSession(1, 0);
+    const ceo = await makeUser(services, 'ceo', admin.customerId!);
+    const operator = { ...(await makeUser(services, 'operator', null)), activeCustomerId: admin.customerId };
+    const now = after(25 * HOUR);
+    expect(statusOf(await api(ceo, now).checks.list()).admin_check_in).toBe('scheduled');
+    await expect(api(ceo, now).checks.recordCheckIn({ outcome: 'ok', note: '' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(api(admin, now).checks.recordCheckIn({ outcome: 'ok', note: 'x'.repeat(2001) })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+
+    const issues = await api(operator, now).checks.recordCheckIn({ outcome: 'issues', note: ' VPN blocks the Zoom app ' });
+    expect(issues.checks.find((c) => c.key === 'admin_check_in')).toMatchObject({
+      status: 'failed',
+      result: { outcome: 'issues', note: 'VPN blocks the Zoom app', recordedBy: operator.email, recordedAt: now.toISOString() },
+    });
+    const ok = await api(admin, after(26 * HOUR)).checks.recordCheckIn({ outcome: 'ok' });
+    expect(ok.checks.find((c) => c.key === 'admin_check_in')).toMatchObject({ status: 'passed', result: { outcome: 'ok', note: '' } });
+    const audit = await api(admin, now).customers.audit({ limit: 10 });
+    expect(audit.filter((a) => a.action === 'checks.check_in_recorded').map((a) => a.details)).toEqual([
+      { outcome: 'ok' },
+      { outcome: 'issues' },
+    ]);
+  });
+
+  it('the sweep settles due checks of every tenant without anyone reading them, and stops', async () => {
+    const a = await closedSession(5, 5);
+    const b = await closedSession(5, 1);
+    const errors: unknown[] = [];
+    const sweep = startCheckSweep(t.handle, { intervalMs: 20, now: () => after(48 * HOUR), onError: (e) => errors.push(e) });
+    const read = (customerId: string) =>
+      withTenant(t.handle, customerId, (tx) =>
+        tx.select().from(postOnboardingChecks).orderBy(postOnboardingChecks.dueAt),
+      );
+    try {
+      await expect
+        .poll(async () => (await read(b.customerId)).map((r) => r.status), { timeout: 10_000 })
+        .toEqual(['waiting_connectors', 'waiting_connectors', 'scheduled', 'failed']);
+    } finally {
+      await sweep.stop();
+    }
+    expect((await read(a.customerId)).map((r) => r.status)).toEqual(['waiting_connectors', 'waiting_connectors', 'scheduled', 'passed']);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe(`post-onboarding checks: roles and tenants (${process.env.TEST_DB ?? 'pglite'})`, () => {
+  it('signed-out callers and an operator without a customer are refused everywhere', async () => {
+    const operator = await makeUser(services, 'operator', null);
+    const calls = [
+      (c: ReturnType<typeof callerAs>) => c.checks.list(),
+      (c: ReturnType<typeof callerAs>) => c.checks.recordCheckIn({ outcome: 'ok' }),
+      (c: ReturnType<typeof callerAs>) => c.checks.resendPending({ requestId: randomUUID() }),
+    ];
+    for (const call of calls) {
+      await expect(call(callerAs(services, null))).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+      await expect(call(callerAs(services, operator))).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+    }
+  });
+
+  it('customer B sees none of A\'s checks and cannot act on them', async () => {
+    const a = await closedSession(2, 0);
+    const { customerId: bId } = await rosterCustomer(t.handle, 2);
+    const adminB = await makeUser(services, 'admin', bId);
+    expect((await api(adminB, after(49 * HOUR)).checks.list()).checks).toEqual([]);
+    await expect(api(adminB, after(49 * HOUR)).checks.recordCheckIn({ outcome: 'ok' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(
+      api(adminB, after(49 * HOUR)).checks.resendPending({ requestId: randomUUID() }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // A's checks are untouched by B's attempts.
+    expect(statusOf(await api(a.admin, after(10 * MIN)).checks.list()).admin_check_in).toBe('scheduled');
+  });
+});
