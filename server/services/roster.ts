@@ -276,6 +276,15 @@ function rowErrors(cols: Columns): SQL {
   return sql.join(parts, sql` union all `);
 }
 
+/**
+ * The staged rows were written moments ago and the roster may just have grown by 100,000 rows, so the planner's
+ * statistics lag behind and it can pick nested loops over what are really two large sets (quadratic: minutes).
+ * These statements are whole-set joins: hash them, with enough memory to stay off disk. Transaction-local.
+ */
+async function bulkPlanning(tx: Tx) {
+  await tx.execute(sql`select set_config('enable_nestloop', 'off', true), set_config('work_mem', '64MB', true)`);
+}
+
 async function mappedColumns(tx: Tx, row: ImportRow) {
   const mapping = row.mapping ?? suggestMapping(row.headers, await rememberedMapping(tx));
   return { mapping, saved: row.mapping !== null, cols: fieldColumns(row.headers, mapping), ...mappingStatus(row.headers, mapping) };
@@ -304,6 +313,7 @@ async function errorList(tx: Tx, importId: string, cols: Columns, limit: number 
 export async function validateImport(tx: Tx, importId: string) {
   const row = await pendingImport(tx, importId);
   const { cols, missingRequired, saved } = await mappedColumns(tx, row);
+  await bulkPlanning(tx);
   const counts = await errorCounts(tx, importId, cols);
   const errors = counts.errorCount > 0 ? await errorList(tx, importId, cols, ERROR_LIST_LIMIT) : [];
   return { missingRequired, ...counts, errors, ready: saved && missingRequired.length === 0 && counts.errorCount === 0 };
@@ -321,6 +331,7 @@ export async function errorsCsv(tx: Tx, importId: string, language: UiLanguage) 
   const labels = csvLabels(language);
   const row = await pendingImport(tx, importId);
   const { cols } = await mappedColumns(tx, row);
+  await bulkPlanning(tx);
   const errors = await errorList(tx, importId, cols, null);
   const lines = [labels.columns.map(csvCell).join(',')];
   for (const e of errors) {
@@ -395,17 +406,19 @@ async function computeDiff(tx: Tx, customerId: string, importId: string, cols: C
         and not exists (select 1 from fv where lower(fv."f_email") = lower(e.email))
       order by e.display_name, e.email limit ${DIFF_LIST_LIMIT}`),
   );
-  const perField = mappedFields(cols).map((f) => {
+  const fields = mappedFields(cols);
+  const pairs = fields.map((f) => {
     const [incoming, current] = fieldPair(f)!;
-    return sql`select fv.rn, fv."f_email" as email, coalesce(e.display_name, '') as name, ${f}::text as field,
-        ${current}::text as "from", ${incoming}::text as "to"
-      from fv join employees e on e.customer_id = ${customerId}::uuid and lower(e.email) = lower(fv."f_email")
-      where e.left_at is null and ${incoming} is distinct from ${current}`;
+    return sql`(${f}::text, ${current}::text, ${incoming}::text)`;
   });
-  const changeList = perField.length
+  const changeList = fields.length
     ? rowsOf<{ email: string; name: string; field: RosterFieldKey; from: string | null; to: string | null }>(
-        await tx.execute(sql`with ${staged} select * from (${sql.join(perField, sql` union all `)}) c
-          order by rn, field limit ${DIFF_LIST_LIMIT}`),
+        await tx.execute(sql`with ${staged}
+          select fv."f_email" as email, e.display_name as name, c.field, c."from", c."to"
+          from fv join employees e on e.customer_id = ${customerId}::uuid and lower(e.email) = lower(fv."f_email")
+          cross join lateral (values ${sql.join(pairs, sql`, `)}) as c(field, "from", "to")
+          where e.left_at is null and c."to" is distinct from c."from"
+          order by fv.rn, c.field limit ${DIFF_LIST_LIMIT}`),
       ).map((r) => ({ email: r.email, name: r.name, field: r.field, from: r.from, to: r.to }))
     : [];
   return { ...summary, joinerList, leaverList, changeList };
@@ -414,6 +427,7 @@ async function computeDiff(tx: Tx, customerId: string, importId: string, cols: C
 export async function diffImport(tx: Tx, customerId: string, importId: string) {
   const row = await pendingImport(tx, importId);
   const { cols } = await mappedColumns(tx, row);
+  await bulkPlanning(tx);
   return computeDiff(tx, customerId, importId, cols, true);
 }
 
@@ -428,6 +442,7 @@ export async function applyImport(tx: Tx, customerId: string, actor: Actor, impo
   if (row.status !== 'uploaded') throw new AppError('NOT_FOUND');
   const { cols, mapping, saved, missingRequired } = await mappedColumns(tx, row);
   if (!saved || missingRequired.length > 0) throw new AppError('IMPORT_NOT_READY');
+  await bulkPlanning(tx);
   if ((await errorCounts(tx, importId, cols)).errorCount > 0) throw new AppError('IMPORT_NOT_READY');
 
   const { joiners, returning, leavers, changed, unchanged } = await computeDiff(tx, customerId, importId, cols, false);
@@ -451,6 +466,12 @@ export async function applyImport(tx: Tx, customerId: string, actor: Actor, impo
     sets.push(sql`platform_ids = ${merged}`);
     changedChecks.push(sql`${merged} is distinct from employees.platform_ids`);
   }
+  // Leavers first: the people who are on the roster now and not in the file (joiners never are).
+  await tx.execute(sql`with ${staged}
+    update employees e set left_at = ${at}, updated_at = ${at}
+    where e.customer_id = ${customerId}::uuid and e.left_at is null
+      and not exists (select 1 from fv where lower(fv."f_email") = lower(e.email))`);
+
   await tx.execute(sql`with ${staged}
     insert into employees (customer_id, email, display_name, location, role, department, platform_ids, updated_at)
     select ${customerId}::uuid, fv."f_email", fv."f_name", nullif(fv."f_location", ''), nullif(fv."f_role", ''),
@@ -458,11 +479,6 @@ export async function applyImport(tx: Tx, customerId: string, actor: Actor, impo
     from fv
     on conflict (customer_id, lower(email)) do update set ${sql.join(sets, sql`, `)}, left_at = null, updated_at = ${at}
     where ${sql.join(changedChecks, sql` or `)}`);
-  await tx.execute(sql`with ${staged}
-    update employees e set left_at = ${at}, updated_at = ${at}
-    where e.customer_id = ${customerId}::uuid and e.left_at is null
-      and not exists (select 1 from fv where lower(fv."f_email") = lower(e.email))`);
-
   // The staged rows have served their purpose; the summary and the audit entry are the record.
   await tx.delete(rosterImportRows).where(eq(rosterImportRows.importId, importId));
   await tx
