@@ -28,8 +28,11 @@ export const FIELD_MAX_LENGTH: Record<RosterFieldKey, number> = {
   zoom: 320,
   phone: 32,
 };
-/** Same pattern as ZPlatformIds.phone; also run by PostgreSQL (POSIX ARE) during validation. */
-export const PHONE_PATTERN = '^\\+?[0-9 ().-]{5,31}$';
+/**
+ * ZPlatformIds.phone (`^\+?[0-9 ().-]{5,31}$`) as PostgreSQL checks it during validation: after an optional
+ * leading +, 5 to 31 of these characters.
+ */
+export const PHONE_CHARACTERS = '^[0-9 ().-]*$';
 
 /** Header (as in the file) → field, or null to ignore the column. */
 export type RosterMapping = Record<string, RosterFieldKey | null>;
