@@ -405,8 +405,8 @@ function Diff({ importId }: { importId: string }) {
               ) : (
                 <ul>
                   {d.joinerList.map((p) => (
-                    <li key={p.email} dir="auto">
-                      {p.name} &lt;{p.email}&gt; {p.returning && <span className="badge">{t('diff.returningTag')}</span>}
+                    <li key={p.email}>
+                      <bdi>{p.name}</bdi> &lt;{p.email}&gt; {p.returning && <span className="badge">{t('diff.returningTag')}</span>}
                     </li>
                   ))}
                 </ul>
@@ -419,8 +419,8 @@ function Diff({ importId }: { importId: string }) {
               ) : (
                 <ul>
                   {d.leaverList.map((p) => (
-                    <li key={p.email} dir="auto">
-                      {p.name} &lt;{p.email}&gt;
+                    <li key={p.email}>
+                      <bdi>{p.name}</bdi> &lt;{p.email}&gt;
                     </li>
                   ))}
                 </ul>
