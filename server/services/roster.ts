@@ -387,19 +387,29 @@ function differs(cols: Columns): SQL {
 }
 
 async function computeDiff(tx: Tx, customerId: string, staged: SQL, cols: Columns, withLists: boolean): Promise<TDiff> {
-  const matched = sql`m as (
-      select fv.*, e.id as eid, e.left_at as e_left_at, ${differs(cols)} as changed
-      from fv left join employees e on e.customer_id = ${customerId}::uuid and lower(e.email) = fv.email_key
-    )`;
+  const fields = mappedFields(cols);
+  const pairColumns = fields.flatMap((f) => {
+    const [incoming, current] = fieldPair(f)!;
+    return [sql`${current}::text as ${sql.raw(`"c_${f}"`)}`, sql`${incoming}::text as ${sql.raw(`"n_${f}"`)}`];
+  });
+  // The file matched with the roster once (one hash join of 100,000 × 100,000); counts and lists read the result.
+  await tx.execute(sql`drop table if exists pg_temp.roster_stage_m`);
+  await tx.execute(sql`create temp table roster_stage_m on commit drop as with ${staged}
+    select fv.rn, fv."f_email" as email, fv."f_name" as name, e.id as eid, e.left_at as e_left_at,
+           e.display_name as e_name, ${differs(cols)} as changed
+           ${pairColumns.length ? sql`, ${sql.join(pairColumns, sql`, `)}` : sql``}
+    from fv left join employees e on e.customer_id = ${customerId}::uuid and lower(e.email) = fv.email_key`);
+  const leavers = sql`select e.email, e.display_name as name from employees e
+      where e.customer_id = ${customerId}::uuid and e.left_at is null
+        and not exists (select 1 from fv where fv.email_key = lower(e.email))`;
   const [counts] = rowsOf<Record<'joiners' | 'returning' | 'changed' | 'unchanged' | 'leavers', number | string>>(
-    await tx.execute(sql`with ${staged}, ${matched}
+    await tx.execute(sql`with ${staged}
       select count(*) filter (where eid is null) as joiners,
              count(*) filter (where eid is not null and e_left_at is not null) as returning,
              count(*) filter (where eid is not null and e_left_at is null and changed) as changed,
              count(*) filter (where eid is not null and e_left_at is null and not changed) as unchanged,
-             (select count(*) from employees e where e.customer_id = ${customerId}::uuid and e.left_at is null
-                and not exists (select 1 from fv where fv.email_key = lower(e.email))) as leavers
-      from m`),
+             (select count(*) from (${leavers}) l) as leavers
+      from roster_stage_m`),
   );
   const summary: TApplySummary = {
     joiners: Number(counts?.joiners ?? 0),
@@ -411,30 +421,19 @@ async function computeDiff(tx: Tx, customerId: string, staged: SQL, cols: Column
   if (!withLists) return { ...summary, joinerList: [], leaverList: [], changeList: [] };
 
   const joinerList = rowsOf<{ email: string; name: string | null; returning: boolean }>(
-    await tx.execute(sql`with ${staged}, ${matched}
-      select "f_email" as email, "f_name" as name, eid is not null as returning from m
+    await tx.execute(sql`select email, name, eid is not null as returning from roster_stage_m
       where eid is null or e_left_at is not null order by rn limit ${DIFF_LIST_LIMIT}`),
   ).map((r) => ({ email: r.email, name: r.name ?? '', returning: Boolean(r.returning) }));
   const leaverList = rowsOf<{ email: string; name: string }>(
-    await tx.execute(sql`with ${staged}
-      select e.email, e.display_name as name from employees e
-      where e.customer_id = ${customerId}::uuid and e.left_at is null
-        and not exists (select 1 from fv where fv.email_key = lower(e.email))
-      order by e.display_name, e.email limit ${DIFF_LIST_LIMIT}`),
+    await tx.execute(sql`with ${staged} ${leavers} order by e.display_name, e.email limit ${DIFF_LIST_LIMIT}`),
   );
-  const fields = mappedFields(cols);
-  const pairs = fields.map((f) => {
-    const [incoming, current] = fieldPair(f)!;
-    return sql`(${f}::text, ${current}::text, ${incoming}::text)`;
-  });
+  const pairs = fields.map((f) => sql`(${f}::text, ${sql.raw(`"c_${f}"`)}, ${sql.raw(`"n_${f}"`)})`);
   const changeList = fields.length
     ? rowsOf<{ email: string; name: string; field: RosterFieldKey; from: string | null; to: string | null }>(
-        await tx.execute(sql`with ${staged}
-          select fv."f_email" as email, e.display_name as name, c.field, c."from", c."to"
-          from fv join employees e on e.customer_id = ${customerId}::uuid and lower(e.email) = fv.email_key
-          cross join lateral (values ${sql.join(pairs, sql`, `)}) as c(field, "from", "to")
-          where e.left_at is null and c."to" is distinct from c."from"
-          order by fv.rn, c.field limit ${DIFF_LIST_LIMIT}`),
+        await tx.execute(sql`select m.email, m.e_name as name, c.field, c."from", c."to"
+          from roster_stage_m m cross join lateral (values ${sql.join(pairs, sql`, `)}) as c(field, "from", "to")
+          where m.eid is not null and m.e_left_at is null and m.changed and c."to" is distinct from c."from"
+          order by m.rn, c.field limit ${DIFF_LIST_LIMIT}`),
       ).map((r) => ({ email: r.email, name: r.name, field: r.field, from: r.from, to: r.to }))
     : [];
   return { ...summary, joinerList, leaverList, changeList };
