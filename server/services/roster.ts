@@ -392,13 +392,16 @@ async function computeDiff(tx: Tx, customerId: string, staged: SQL, cols: Column
     const [incoming, current] = fieldPair(f)!;
     return [sql`${current}::text as ${sql.raw(`"c_${f}"`)}`, sql`${incoming}::text as ${sql.raw(`"n_${f}"`)}`];
   });
-  // The file matched with the roster once (one hash join of 100,000 × 100,000); counts and lists read the result.
-  await tx.execute(sql`drop table if exists pg_temp.roster_stage_m`);
-  await tx.execute(sql`create temp table roster_stage_m on commit drop as with ${staged}
-    select fv.rn, fv."f_email" as email, fv."f_name" as name, e.id as eid, e.left_at as e_left_at,
+  const matched = sql`select fv.rn, fv."f_email" as email, fv."f_name" as name, e.id as eid, e.left_at as e_left_at,
            e.display_name as e_name, ${differs(cols)} as changed
            ${pairColumns.length ? sql`, ${sql.join(pairColumns, sql`, `)}` : sql``}
-    from fv left join employees e on e.customer_id = ${customerId}::uuid and lower(e.email) = fv.email_key`);
+    from fv left join employees e on e.customer_id = ${customerId}::uuid and lower(e.email) = fv.email_key`;
+  // For the lists too, the file is matched with the roster once (a hash join of 100,000 × 100,000) and kept.
+  if (withLists) {
+    await tx.execute(sql`drop table if exists pg_temp.roster_stage_m`);
+    await tx.execute(sql`create temp table roster_stage_m on commit drop as with ${staged} ${matched}`);
+  }
+  const source = withLists ? sql`roster_stage_m` : sql`(${matched}) m`;
   const leavers = sql`select e.email, e.display_name as name from employees e
       where e.customer_id = ${customerId}::uuid and e.left_at is null
         and not exists (select 1 from fv where fv.email_key = lower(e.email))`;
@@ -409,7 +412,7 @@ async function computeDiff(tx: Tx, customerId: string, staged: SQL, cols: Column
              count(*) filter (where eid is not null and e_left_at is null and changed) as changed,
              count(*) filter (where eid is not null and e_left_at is null and not changed) as unchanged,
              (select count(*) from (${leavers}) l) as leavers
-      from roster_stage_m`),
+      from ${source}`),
   );
   const summary: TApplySummary = {
     joiners: Number(counts?.joiners ?? 0),
