@@ -12,6 +12,7 @@ import sirv from 'sirv';
 import { CLIENT_IP_HEADER, sessionFromHeaders } from './auth/auth.ts';
 import { createContextInner, requestMeta, type AppServices } from './context.ts';
 import { appRouter } from './routers/_app.ts';
+import { ROSTER_UPLOAD_PATH, rosterUploadHandler } from './roster/upload-route.ts';
 
 type Next = () => void;
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
@@ -83,6 +84,7 @@ export async function createAppServer(opts: {
     },
   });
   const web = await webMiddleware(opts.mode);
+  const rosterUpload = rosterUploadHandler(opts.services, { trustProxy: opts.trustProxy ?? false });
 
   return createServer((req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
@@ -99,6 +101,7 @@ export async function createAppServer(opts: {
       req.headers[CLIENT_IP_HEADER] = requestMeta(req, opts.trustProxy ?? false).ipAddress ?? '';
       return void authHandler(req, res);
     }
+    if (url === ROSTER_UPLOAD_PATH || url.startsWith(`${ROSTER_UPLOAD_PATH}?`)) return void rosterUpload(req, res);
     if (url.startsWith('/api/')) return sendJson(res, 404, { error: 'not_found' });
     web(req, res, () => sendJson(res, 404, { error: 'not_found' }));
   });

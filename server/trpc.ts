@@ -110,8 +110,11 @@ export function roleProcedure(...roles: UserRole[]) {
   });
 }
 
-/** The tenant of a signed-in user: their own customer, or for an operator the customer stored in their session. */
-function tenantOf(user: SessionUser): string {
+/**
+ * The tenant of a signed-in user: their own customer, or for an operator the customer stored in their session.
+ * Also used by the plain HTTP routes (roster upload), so the rule exists once.
+ */
+export function tenantOf(user: SessionUser): string {
   const tenantId = user.role === 'operator' ? user.activeCustomerId : user.customerId;
   if (!tenantId) throw new AppError('NO_CUSTOMER_SELECTED');
   return tenantId;
@@ -146,7 +149,8 @@ export function tenantWorkflowProcedure(...roles: UserRole[]) {
 /** The onboarding team, across customers (no tenant yet). */
 export const operatorProcedure = roleProcedure('operator');
 /** Onboarding portal work on one customer: the operator, with the customer's admin. */
-export const onboardingProcedure = tenantProcedure('operator', 'admin');
+export const ONBOARDING_ROLES: readonly UserRole[] = ['operator', 'admin'];
+export const onboardingProcedure = tenantProcedure(...ONBOARDING_ROLES);
 /** Admin panel: enrollment rates, roster, corrections, audit. */
 export const adminPanelProcedure = tenantProcedure('operator', 'admin', 'ceo');
 /** Signal and Archive. */
