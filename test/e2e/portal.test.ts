@@ -1,9 +1,14 @@
 /**
  * The onboarding portal in Debian's chromium against the real server, database and a real SMTP server on
  * 127.0.0.1: an operator signs in, creates a customer and invites its CEO; the CEO sets a password from the
- * emailed invitation, signs in and lands on their home screen.
+ * emailed invitation, signs in and lands on their home screen. The whole onboarding: a messy CSV roster is mapped,
+ * its errors fixed, links generated and emailed; an employee enrolls on a phone through the emailed link, and the
+ * admin's dashboard shows the new rate.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,4 +119,85 @@ describe.skipIf(!haveChromium)('onboarding portal in chromium', () => {
     await page.goto(`${origin}/signal`);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/portal');
   });
+
+  it('maps a messy CSV, fixes its errors, emails links; an employee enrolls from the email; the admin sees the rate', async () => {
+    const operator = await makeUser(services, 'operator', null);
+    const page = await desktop();
+    await signIn(page, operator.email, TEST_PASSWORD);
+    await page.getByLabel('Company name').fill('Globex');
+    await page.getByLabel('CEO name').fill('Hank Scorpio');
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/portal/setup');
+
+    // The messy file: BOM, semicolons, a quoted newline, non-Latin names, and three bad rows.
+    await page.getByRole('link', { name: 'Roster' }).click();
+    const messy = fileURLToPath(new URL('../fixtures/roster/messy.csv', import.meta.url));
+    await page.locator('input[type=file]').setInputFiles(messy);
+    await expect.poll(() => page.getByText('7 rows in messy.csv').count()).toBe(1);
+    // Headers were recognised: "E-mail Address" → Email, "Dept" → Department.
+    expect(await page.getByLabel('Field for column E-mail Address').inputValue()).toBe('email');
+    expect(await page.getByLabel('Field for column Dept').inputValue()).toBe('department');
+    await page.getByRole('button', { name: 'Save mapping' }).click();
+    await expect.poll(() => page.getByText('3 errors in 3 rows.').count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Apply to roster' }).isDisabled()).toBe(true);
+
+    // Fix the file (drop the duplicate, correct the email, name the nameless) and upload it again.
+    const fixed = readFileSync(messy, 'utf8')
+      .split('\n')
+      .filter((line) => !line.startsWith('José Müller'))
+      .join('\n')
+      .replace('bob(at)example.com', 'bob@example.com')
+      .replace(';nameless@example.com', 'Nia Nameless;nameless@example.com');
+    const dir = mkdtempSync(join(tmpdir(), 'panops-e2e-'));
+    writeFileSync(join(dir, 'fixed.csv'), fixed);
+    await page.locator('input[type=file]').setInputFiles(join(dir, 'fixed.csv'));
+    await expect.poll(() => page.getByText('6 rows in fixed.csv').count()).toBe(1);
+    // The mapping saved for this customer is suggested again.
+    expect(await page.getByLabel('Field for column Mobile').inputValue()).toBe('phone');
+    await page.getByRole('button', { name: 'Save mapping' }).click();
+    await expect.poll(() => page.getByText('No errors: every row can be imported.').count()).toBe(1);
+    await page.getByRole('button', { name: 'Apply to roster' }).click();
+    await expect.poll(() => page.getByText(/Applied: 6 joiners/).count()).toBe(1);
+
+    // Links: confirm the list, generate, email.
+    await page.getByRole('link', { name: 'Enrollment links' }).click();
+    await page.getByLabel('I have checked the list').check();
+    await page.getByRole('button', { name: 'Generate links (6)' }).click();
+    await expect.poll(() => page.getByText(/Links generated: 6/).count()).toBe(1);
+    await page.getByLabel('Email each person their link').check();
+    await page.getByRole('button', { name: 'Distribute' }).click();
+    await expect.poll(() => page.getByText('Emails sent: 6.').count()).toBe(1);
+    for (const address of ['anna.ivanova@example.com', 'li.wei@example.com', 'fatima@example.com', 'bob@example.com', 'nameless@example.com', 'chloe@example.com']) {
+      await smtp.waitFor(address);
+    }
+
+    // Анна enrolls on her phone through the link in her email.
+    const mail = await smtp.waitFor('anna.ivanova@example.com');
+    const link = /(http:\/\/\S+\/enroll\/[0-9a-f-]{36})/.exec(mail.text)?.[1];
+    expect(link).toBeTruthy();
+    const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US', isMobile: true, hasTouch: true })).newPage();
+    await phone.goto(link!);
+    await phone.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => phone.locator('.identity').textContent()).toContain('anna.ivanova@example.com');
+    await phone.getByRole('button', { name: 'These details are correct' }).click();
+    for (const channel of ['email', 'messaging', 'video', 'sms_voice']) {
+      await phone.locator(`fieldset[data-channel="${channel}"] label.choice`).filter({ hasText: /^Allow$/ }).click();
+    }
+    await phone.getByRole('checkbox').click();
+    await phone.getByRole('button', { name: 'Submit my choices' }).click();
+    await expect.poll(() => phone.getByRole('heading', { name: 'Your choices are saved' }).count()).toBe(1);
+
+    // The customer's admin signs in: 1 of 6 responded, and no channel figures for a group under 5.
+    const customerId = await page.evaluate(async () => {
+      const res = await fetch('/trpc/session.me');
+      return ((await res.json()) as { result: { data: { activeCustomerId: string } } }).result.data.activeCustomerId;
+    });
+    const admin = await makeUser(services, 'admin', customerId);
+    const adminPage = await desktop();
+    await signIn(adminPage, admin.email, TEST_PASSWORD);
+    await expect.poll(() => new URL(adminPage.url()).pathname).toBe('/admin');
+    await expect.poll(() => adminPage.locator('.stat').filter({ hasText: 'Responded' }).textContent()).toContain('1 of 6');
+    expect(await adminPage.getByText('fewer than 5').count()).toBeGreaterThan(0);
+  });
 });
+

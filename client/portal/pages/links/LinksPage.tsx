@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -41,7 +41,11 @@ export function LinksPage() {
   const [method, setMethod] = useState<'email' | 'csv' | 'qr'>('email');
   const [notice, setNotice] = useState<string | null>(null);
   const [failed, setFailed] = useState<TDistributeResult['failed']>([]);
-  const list = useQuery(trpc.links.list.queryOptions({ filter, search, offset, limit: PAGE }));
+  const list = useQuery({
+    ...trpc.links.list.queryOptions({ filter, search, offset, limit: PAGE }),
+    // Changing the filter or page keeps the current figures on screen instead of unmounting the forms.
+    placeholderData: keepPreviousData,
+  });
   const generate = useMutation(trpc.links.generate.mutationOptions());
   const sendEmails = useMutation(trpc.links.sendEmails.mutationOptions());
   const exportCsv = useMutation(trpc.links.exportCsv.mutationOptions());
@@ -52,6 +56,9 @@ export function LinksPage() {
   const error = generate.error ?? sendEmails.error ?? exportCsv.error ?? resend.error;
 
   const counts = list.data?.counts;
+  const queryClient = useQueryClient();
+  // Every filter and page of the list is stale after a change, not only the one on screen.
+  const refreshLists = () => queryClient.invalidateQueries({ queryKey: trpc.links.list.pathKey() });
   const reportSent = (r: TDistributeResult) =>
     r.mode === 'smtp' ? t('distribute.delivered', { n: formatNumber(r.delivered) }) : t('distribute.kept', { n: formatNumber(r.delivered) });
 
@@ -61,7 +68,7 @@ export function LinksPage() {
     setConfirmed(false);
     setFilter('all');
     setNotice(t('generate.done', { n: formatNumber(done.generated), expires: done.expiresAt ? formatDateTime(done.expiresAt) : '' }));
-    await list.refetch();
+    await refreshLists();
   }
 
   async function distribute(event: FormEvent) {
@@ -83,7 +90,7 @@ export function LinksPage() {
       setNotice(reportSent(r));
       setFailed(r.failed);
     }
-    await list.refetch();
+    await refreshLists();
   }
 
   async function runResend() {
@@ -94,7 +101,7 @@ export function LinksPage() {
     setResendId(uuidv4());
     setNotice(t('resend.done', { reissued: formatNumber(r.reissued), delivered: formatNumber(r.delivered), failed: formatNumber(r.failed.length) }));
     setFailed(r.failed);
-    await list.refetch();
+    await refreshLists();
   }
 
   return (
