@@ -267,8 +267,10 @@ async function withCpuAccounting<T extends { submissions: number }>(serverPid: n
 }
 
 async function startServer(): Promise<ChildProcess> {
-  // --max-semi-space-size=64 as in `npm run serve`: fewer young-generation collections under load.
-  const nodeFlags = ['--max-semi-space-size=64', ...(process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+  // The flags of `npm run serve` (package.json config.serverNodeFlags) unless BENCH_SERVER_NODE_FLAGS says otherwise.
+  const nodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? process.env.npm_package_config_serverNodeFlags ?? '')
+    .split(' ')
+    .filter(Boolean);
   const child = spawn(process.execPath, [...nodeFlags, 'server/main.ts'], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'production', PORT: String(PORT), HOST: '127.0.0.1', SEED_DEMO: 'never' },

@@ -25,6 +25,10 @@ import { openDb } from '../server/db/client.ts';
 import { withTenant } from '../server/db/tenant.ts';
 import { createCustomer, recordCustomerUser } from '../server/services/customers.ts';
 
+/** `npm run serve`'s flags (package.json config.serverNodeFlags), or BENCH_SERVER_NODE_FLAGS. */
+const serverNodeFlags = () =>
+  process.env.BENCH_SERVER_NODE_FLAGS ?? process.env.npm_package_config_serverNodeFlags ?? '';
+
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const PORT = Number(process.env.BENCH_PORT ?? 3998);
 const TARGET_SECONDS = 10;
@@ -90,7 +94,7 @@ async function prepare() {
 async function startServer(): Promise<ChildProcess> {
   // The flags of `npm run serve` unless BENCH_SERVER_NODE_FLAGS says otherwise (the young generation's size is a
   // large part of the peak RSS while 100,000 rows are parsed).
-  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
+  const flags = serverNodeFlags().split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...flags, 'server/main.ts'], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'production', PORT: String(PORT), HOST: '127.0.0.1', SEED_DEMO: 'never', PUBLIC_URL: origin },
@@ -217,7 +221,7 @@ async function main() {
     const result = {
       at: new Date().toISOString(),
       rows: ROWS,
-      serverNodeFlags: process.env.BENCH_SERVER_NODE_FLAGS ?? '--max-semi-space-size=64',
+      serverNodeFlags: serverNodeFlags(),
       server: { rssAtStartMb: rssAtStart, peakRssAfterInitialImportMb: peakAfterInitial, peakRssMb: peak },
       initialImport: initial,
       reimport,
