@@ -162,6 +162,10 @@ export async function listLinks(tx: Tx, input: z.output<typeof ZLinksListInput>,
  */
 export async function generateLinks(tx: Tx, customerId: string, actor: Actor, selection: readonly string[] | undefined, now: Date) {
   await lockRoster(tx, customerId);
+  // Right after a bulk import the planner's statistics can still say enrollment_links is empty, and it then picks a
+  // nested-loop anti-join that rescans the table per employee (minutes at 100,000 people). Hash joins are right at
+  // every size here, and the setting ends with this transaction.
+  await tx.execute(sql`set local enable_nestloop = off`);
   const targets = await tx
     .select({ id: employees.id })
     .from(employees)
