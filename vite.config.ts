@@ -42,6 +42,8 @@ export default defineConfig({
     }),
   ],
   build: {
+    // Every browser the PWA supports understands <link rel=modulepreload>; the polyfill would only add bytes.
+    modulePreload: { polyfill: false },
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: false,

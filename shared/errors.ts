@@ -31,11 +31,6 @@ export const APP_ERROR_CODES = [
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 
-const appErrorCodeSet: ReadonlySet<string> = new Set(APP_ERROR_CODES);
-export function isAppErrorCode(value: unknown): value is AppErrorCode {
-  return typeof value === 'string' && appErrorCodeSet.has(value);
-}
-
 /** Validation messages in shared schemas are i18n keys under `validation.`; the client translates them. */
 export const V = {
   required: 'validation.required',

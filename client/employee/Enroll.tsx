@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { Channel } from '../../shared/channels.ts';
 import { PLATFORM_ID_FIELDS, type PlatformIdField } from '../../shared/identity.ts';
 import type { TEnrollmentGetOutput, TIdentity, TReceipt } from '../../shared/schemas/enrollment.ts';
-import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { ErrorNotice, useErrorMessage } from '../components/ErrorNotice.tsx';
 import { NoticeText } from '../components/NoticeText.tsx';
 import { currentLanguage } from '../i18n/index.ts';
 import { formatDateTime } from '../lib/format.ts';
@@ -200,6 +200,7 @@ function ChoicesStep(props: {
 }) {
   const { token, data, identity, answers: state, onChange: setState } = props;
   const { t } = useTranslation(['enroll', 'common']);
+  const errorMessage = useErrorMessage();
   const [localError, setLocalError] = useState<string | null>(null);
   const submit = useAction(api.enrollment.submit.mutate);
   const fieldErrors = submit.error ? fieldErrorsOf(submit.error) : {};
@@ -271,7 +272,7 @@ function ChoicesStep(props: {
       {submit.error != null && (
         <div className="alert" role="alert">
           <strong>{t('choices.notSaved')}</strong>
-          <p>{t(`common:errors.${errorCodeOf(submit.error)}`)}</p>
+          <p>{errorMessage(errorCodeOf(submit.error))}</p>
           {Object.entries(fieldErrors).map(([path, key]) => (
             <p key={path} className="field-error">
               {t(`common:${key}` as 'common:validation.required')}

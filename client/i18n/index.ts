@@ -7,8 +7,28 @@ import resourcesToBackend from 'i18next-resources-to-backend';
 import { initReactI18next } from 'react-i18next';
 import { DEFAULT_UI_LANGUAGE, isUiLanguage, pickUiLanguage, UI_LANGUAGES, type UiLanguage } from '../../shared/languages.ts';
 
-export const NAMESPACES = ['common', 'enroll', 'manage', 'portal', 'onboarding', 'roster', 'links', 'admin', 'checks'] as const;
 const STORAGE_KEY = 'panops.language';
+
+type LocaleLoader = () => Promise<unknown>;
+/**
+ * Loaders by path. The employee app knows only its own namespaces, so its bundle does not carry the map of every
+ * portal locale file; the portal registers the rest when it boots (registerLocaleLoaders).
+ */
+const localeLoaders = new Map<string, LocaleLoader>();
+
+/** Takes `import.meta.glob` results over locale files; keys become "<lng>/<ns>". */
+export function registerLocaleLoaders(globbed: Record<string, LocaleLoader>) {
+  for (const [path, load] of Object.entries(globbed)) {
+    const key = /locales\/([a-z]{2}\/[a-z-]+)\.json$/.exec(path)?.[1];
+    if (key) localeLoaders.set(key, load);
+  }
+}
+registerLocaleLoaders(import.meta.glob('./locales/*/{common,enroll,manage}.json'));
+
+function loadLocale(lng: string, ns: string) {
+  const load = localeLoaders.get(`${lng}/${ns}`);
+  return load ? load() : Promise.reject(new Error(`no locale file ${lng}/${ns}`));
+}
 
 function initialLanguage(): UiLanguage {
   const stored = localStorage.getItem(STORAGE_KEY);
@@ -25,7 +45,7 @@ export async function initI18n() {
   i18next.on('languageChanged', applyDocumentLanguage);
   await i18next
     .use(initReactI18next)
-    .use(resourcesToBackend((lng: string, ns: string) => import(`./locales/${lng}/${ns}.json`)))
+    .use(resourcesToBackend(loadLocale))
     .init({
       lng: initialLanguage(),
       fallbackLng: DEFAULT_UI_LANGUAGE,

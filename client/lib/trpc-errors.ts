@@ -1,5 +1,5 @@
 import { TRPCClientError } from '@trpc/client';
-import { isAppErrorCode, type AppErrorCode } from '../../shared/errors.ts';
+import type { AppErrorCode } from '../../shared/errors.ts';
 
 export type ClientErrorCode = AppErrorCode | 'NETWORK' | 'OFFLINE';
 
@@ -7,7 +7,9 @@ export type ClientErrorCode = AppErrorCode | 'NETWORK' | 'OFFLINE';
 export function errorCodeOf(error: unknown): ClientErrorCode {
   if (error instanceof TRPCClientError) {
     const code: unknown = (error.data as { appCode?: unknown } | undefined)?.appCode;
-    if (isAppErrorCode(code)) return code;
+    // The server only sends codes from shared/errors.ts; the message lookup falls back to INTERNAL for anything else,
+    // so the client need not ship the list of codes.
+    if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code as AppErrorCode;
     if (!error.data) return navigator.onLine ? 'NETWORK' : 'OFFLINE';
   }
   return 'INTERNAL';

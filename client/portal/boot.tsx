@@ -2,6 +2,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, Suspense, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider, type RouteObject } from 'react-router';
+import { registerLocaleLoaders } from '../i18n/index.ts';
 import { Layout } from './Layout.tsx';
 import { RequireRole } from './RequireRole.tsx';
 import { queryClient, trpcClient, TRPCProvider } from './trpc.ts';
@@ -55,6 +56,9 @@ const router = createBrowserRouter([
 ]);
 
 const ReloadPrompt = lazy(() => import('../pwa/ReloadPrompt.tsx'));
+
+// The portal's own namespaces (the employee app's are known from the start).
+registerLocaleLoaders(import.meta.glob('../i18n/locales/*/*.json'));
 
 export function mount(root: HTMLElement) {
   createRoot(root).render(

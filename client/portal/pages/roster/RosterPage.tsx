@@ -12,7 +12,7 @@ import {
   type RosterMapping,
 } from '../../../../shared/roster.ts';
 import { DIFF_LIST_LIMIT, ERROR_LIST_LIMIT, type TRosterImport } from '../../../../shared/schemas/roster.ts';
-import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
+import { ErrorNotice, useErrorMessage } from '../../../components/ErrorNotice.tsx';
 import { FieldError } from '../../../components/FieldError.tsx';
 import { currentLanguage } from '../../../i18n/index.ts';
 import { formatDateTime, formatNumber, formatPercent } from '../../../lib/format.ts';
@@ -131,9 +131,10 @@ function Uploader({ onUploaded }: { onUploaded: (importId: string) => void }) {
 
 function UploadError({ outcome }: { outcome: Extract<UploadOutcome, { type: 'error' }> }) {
   const { t } = useTranslation(['roster', 'common']);
+  const message = useErrorMessage();
   return (
     <div className="alert" role="alert">
-      <p>{t(`common:errors.${outcome.code as ClientErrorCode}`, { defaultValue: t('upload.failed') })}</p>
+      <p>{outcome.code ? message(outcome.code as ClientErrorCode) : t('upload.failed')}</p>
       {outcome.problem && (
         <p>
           {t(`problems.${outcome.problem}`, { detail: outcome.detail ?? '' })}{' '}
