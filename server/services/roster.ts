@@ -487,6 +487,10 @@ export async function applyImport(tx: Tx, customerId: string, actor: Actor, impo
     update employees e set left_at = ${at}, updated_at = ${at}
     where e.customer_id = ${customerId}::uuid and e.left_at is null
       and not exists (select 1 from fv where fv.email_key = lower(e.email))`);
+  // A leaver's unused enrollment link stops working with the roster change (superseded, as on a reissue).
+  await tx.execute(sql`update enrollment_links l set status = 'superseded'
+    from employees e
+    where e.id = l.employee_id and e.customer_id = ${customerId}::uuid and e.left_at = ${at} and l.status = 'active'`);
 
   await tx.execute(sql`with ${staged}
     insert into employees (customer_id, email, display_name, location, role, department, platform_ids, updated_at)

@@ -18,6 +18,7 @@ import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { makeCustomer, makeEmployee } from '../helpers/factories.ts';
 import { callerAs, makeUser, testServices } from '../helpers/services.ts';
 import { addEmployees } from '../../server/services/customers.ts';
+import { issueEnrollmentLinks } from '../../server/services/enrollment-links.ts';
 
 let t: TestDb;
 let services: AppServices;
@@ -222,13 +223,14 @@ describe(`roster router: preview, mapping, validation (${process.env.TEST_DB ?? 
 describe(`roster router: diff and apply (${process.env.TEST_DB ?? 'pglite'})`, () => {
   it('shows joiners, leavers and field changes, then upserts by email and keeps leavers with left_at', async () => {
     const { customerId, admin, api } = await tenantWithAdmin();
-    await withTenant(t.handle, customerId, (tx) =>
-      addEmployees(tx, customerId, [
+    const [leaverLink] = await withTenant(t.handle, customerId, async (tx) => {
+      const people = await addEmployees(tx, customerId, [
         makeEmployee({ email: 'Stay.Same@example.com', displayName: 'Stay Same', department: 'Ops', location: 'Oslo', role: 'Lead', platformIds: { slack: '@same', teams: 'same@teams' } }),
         makeEmployee({ email: 'mover@example.com', displayName: 'Mover', department: 'Ops', location: 'Oslo', role: 'Analyst', platformIds: { slack: '@mover', teams: 'mover@teams' } }),
         makeEmployee({ email: 'leaver@example.com', displayName: 'Leaver', department: 'Ops', location: 'Oslo', role: 'Analyst' }),
-      ]),
-    );
+      ]);
+      return issueEnrollmentLinks(tx, customerId, [people[2]!.id], new Date('2026-03-01T10:00:00Z'));
+    });
     const file = [
       'Name,Email,Dept,Office,Title,Slack',
       'Stay Same,stay.same@EXAMPLE.com,Ops,Oslo,Lead,@same',
@@ -259,6 +261,10 @@ describe(`roster router: diff and apply (${process.env.TEST_DB ?? 'pglite'})`, (
     expect(byEmail['new.person@example.com']).toMatchObject({ display_name: 'Новый Сотрудник', department: 'Sales', location: 'Kyiv', role: 'Rep', platform_ids: {} });
     expect(new Date(byEmail['leaver@example.com']!.left_at!).toISOString()).toBe(now.toISOString());
     expect(byEmail['Stay.Same@example.com']!.left_at).toBeNull();
+    // The leaver's unused enrollment link stopped working with the import.
+    await expect(
+      callerAs(services, null, { now }).enrollment.get({ token: leaverLink!.token, language: 'en' }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
 
     const listed = await api.roster.get({ importId });
     expect(listed).toMatchObject({ status: 'applied', summary, preview: [] });
