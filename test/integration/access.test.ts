@@ -1,0 +1,52 @@
+/**
+ * The access rules of every portal procedure at once: signed-out callers get UNAUTHORIZED from each of them, and a
+ * CEO gets FORBIDDEN from every onboarding (operator/admin) procedure. Per-area tests cover the finer rules.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppServices } from '../../server/context.ts';
+import { appRouter } from '../../server/routers/_app.ts';
+import { openTestDb, testDbKind, type TestDb } from '../helpers/db.ts';
+import { makeCustomer } from '../helpers/factories.ts';
+import { callerAs, makeUser, testServices } from '../helpers/services.ts';
+
+let t: TestDb;
+let services: AppServices;
+beforeAll(async () => {
+  t = await openTestDb();
+  services = testServices(t.handle);
+});
+afterAll(() => t.close());
+
+/** Procedures reachable without signing in: the employee's token procedures and "who am I". */
+const PUBLIC = /^(enrollment|consent)\.|^session\.me$/;
+/** Areas only the onboarding team and the customer admin may change or see. */
+const ONBOARDING =
+  /^(roster|links|onboarding)\.|^customers\.(update|inviteUser)$|^checks\.(recordCheckIn|resendPending)$|^admin\.decideCorrection$/;
+
+const paths = Object.keys(appRouter._def.procedures);
+
+function call(caller: ReturnType<typeof callerAs>, path: string) {
+  const [area, name] = path.split('.') as [string, string];
+  const fn = (caller as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>)[area]![name]!;
+  return fn({});
+}
+
+describe(`access to every procedure (${testDbKind})`, () => {
+  it('has portal procedures to check', () => {
+    expect(paths.filter((p) => !PUBLIC.test(p)).length).toBeGreaterThan(30);
+  });
+
+  it('refuses signed-out callers everywhere but the public procedures', async () => {
+    for (const path of paths.filter((p) => !PUBLIC.test(p))) {
+      await expect(call(callerAs(services, null), path), path).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    }
+  });
+
+  it('refuses a CEO every onboarding procedure', async () => {
+    const { customerId } = await makeCustomer(t.handle, { count: 1 });
+    const ceo = await makeUser(services, 'ceo', customerId);
+    for (const path of paths.filter((p) => ONBOARDING.test(p))) {
+      await expect(call(callerAs(services, ceo), path), path).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    }
+  });
+});
