@@ -2,44 +2,33 @@
  * The employee app in Debian's chromium at a phone viewport (390×844), against the real server and database
  * in-process: enroll, revoke, error pages, a failing database, Arabic right-to-left.
  */
-import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { eq } from 'drizzle-orm';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consentEvents, employeeConsent, noticeViews } from '../../server/db/schema.ts';
 import { withTenant } from '../../server/db/tenant.ts';
-import { testServices } from '../helpers/services.ts';
-import { createAppServer, distDir } from '../../server/http.ts';
+import { assertBuilt, haveChromium, launchChromium } from '../helpers/browser.ts';
 import { injectInsertFault, openTestDb, type TestDb } from '../helpers/db.ts';
 import { makeCustomer } from '../helpers/factories.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
+import { startTestServer, type RunningServer } from '../helpers/services.ts';
 
 let t: TestDb;
-let server: Server;
+let running: RunningServer;
 let origin: string;
 let browser: Browser;
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  if (!existsSync(`${distDir}/index.html`)) throw new Error('dist/ is missing: run `npm run build` first');
+  assertBuilt();
   t = await openTestDb();
-  server = await createAppServer({ services: testServices(t.handle), mode: 'production' });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  running = await startTestServer(t.handle);
+  origin = running.origin;
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await running?.close();
   await t?.close();
 });
 

@@ -5,25 +5,20 @@
  * its errors fixed, links generated and emailed; an employee enrolls on a phone through the emailed link, and the
  * admin's dashboard shows the new rate.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServices } from '../../server/context.ts';
-import { createAppServer, distDir } from '../../server/http.ts';
+import { assertBuilt, haveChromium, launchChromium } from '../helpers/browser.ts';
 import { openTestDb, type TestDb } from '../helpers/db.ts';
-import { freePort, makeUser, TEST_PASSWORD, testServices } from '../helpers/services.ts';
+import { makeUser, startTestServer, TEST_PASSWORD, type RunningServer } from '../helpers/services.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
-
 let t: TestDb;
-let server: Server;
+let running: RunningServer;
 let origin: string;
 let browser: Browser;
 let smtp: SmtpSink;
@@ -31,24 +26,17 @@ let services: AppServices;
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  if (!existsSync(`${distDir}/index.html`)) throw new Error('dist/ is missing: run `npm run build` first');
+  assertBuilt();
   t = await openTestDb();
   smtp = await startSmtpSink();
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  services = testServices(t.handle, { publicUrl: origin, smtpUrl: smtp.url });
-  server = await createAppServer({ services, mode: 'production' });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  running = await startTestServer(t.handle, { smtpUrl: smtp.url });
+  ({ services, origin } = running);
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await running?.close();
   await smtp?.close();
   await t?.close();
 });

@@ -5,6 +5,7 @@ import { createLogin, type SessionUser } from '../../server/auth/auth.ts';
 import type { AppServices } from '../../server/context.ts';
 import { createContextInner } from '../../server/context.ts';
 import type { DbHandle } from '../../server/db/client.ts';
+import { createAppServer } from '../../server/http.ts';
 import type { UserRole } from '../../server/db/schema.ts';
 import { withTenant } from '../../server/db/tenant.ts';
 import { createCaller } from '../../server/routers/_app.ts';
@@ -68,4 +69,29 @@ export function callerAs(services: AppServices, user: SessionUser | null, opts: 
       now: opts.now ? () => opts.now! : undefined,
     }),
   );
+}
+
+export type RunningServer = { services: AppServices; origin: string; close(): Promise<void> };
+
+/**
+ * The real HTTP server in production mode on a free port of 127.0.0.1, with services whose public URL is that
+ * origin (better-auth's trusted origin, links in emails).
+ */
+export async function startTestServer(
+  db: DbHandle,
+  opts: Omit<Parameters<typeof testServices>[1] & object, 'publicUrl'> = {},
+): Promise<RunningServer> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const services = testServices(db, { ...opts, publicUrl: origin });
+  const server = await createAppServer({ services, mode: 'production' });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    services,
+    origin,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }

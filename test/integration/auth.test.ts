@@ -3,35 +3,29 @@
  * failures, password reset by email; and the role matrix and tenant boundary of the portal procedures.
  */
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCKOUT_THRESHOLD } from '../../server/auth/auth.ts';
 import type { AppServices } from '../../server/context.ts';
 import { rowsOf } from '../../server/db/client.ts';
 import { withTenant } from '../../server/db/tenant.ts';
-import { createAppServer } from '../../server/http.ts';
 import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { makeCustomer } from '../helpers/factories.ts';
-import { callerAs, freePort, makeUser, TEST_PASSWORD, testServices } from '../helpers/services.ts';
+import { callerAs, makeUser, startTestServer, TEST_PASSWORD, type RunningServer } from '../helpers/services.ts';
 
 let t: TestDb;
 let services: AppServices;
-let server: Server;
+let running: RunningServer;
 let base: string;
 
 beforeAll(async () => {
   t = await openTestDb();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  services = testServices(t.handle, { publicUrl: base });
-  server = await createAppServer({ services, mode: 'production' });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  running = await startTestServer(t.handle);
+  ({ services, origin: base } = running);
 });
 
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await running?.close();
   await t?.close();
 });
 
@@ -97,19 +91,14 @@ describe(`sign-in over HTTP (${process.env.TEST_DB ?? 'pglite'})`, () => {
   });
 
   it('rate-limits sign-in attempts per client address', async () => {
-    const port = await freePort();
-    const limited = await createAppServer({
-      services: testServices(t.handle, { publicUrl: `http://127.0.0.1:${port}`, signInPerMinute: 3 }),
-      mode: 'production',
-    });
-    await new Promise<void>((resolve) => limited.listen(port, '127.0.0.1', resolve));
+    const limited = await startTestServer(t.handle, { signInPerMinute: 3 });
     // Counters live in the database, shared with this file's other server: start this address from zero.
     await t.owner("select set_config('app.auth_context', 'on', false)");
     await t.owner('delete from auth_rate_limits');
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const res = await fetch(`http://127.0.0.1:${port}/api/auth/sign-in/email`, {
+        const res = await fetch(`${limited.origin}/api/auth/sign-in/email`, {
           method: 'POST',
           // A client cannot pick its own address for the limiter.
           headers: { 'Content-Type': 'application/json', 'x-panops-client-ip': `192.0.2.${i}`, 'x-forwarded-for': `192.0.2.${i}` },
@@ -120,20 +109,16 @@ describe(`sign-in over HTTP (${process.env.TEST_DB ?? 'pglite'})`, () => {
       expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
       expect(statuses.slice(3)).toEqual([429, 429]);
     } finally {
-      limited.closeAllConnections();
-      await new Promise((resolve) => limited.close(resolve));
+      await limited.close();
     }
   });
 
   it('the lock runs out after 15 minutes and a success clears the count', async () => {
     let clock = Date.now();
-    const port = await freePort();
-    const timed = testServices(t.handle, { publicUrl: `http://127.0.0.1:${port}`, now: () => new Date(clock) });
-    const user = await makeUser(timed, 'operator', null);
-    const timedServer = await createAppServer({ services: timed, mode: 'production' });
-    await new Promise<void>((resolve) => timedServer.listen(port, '127.0.0.1', resolve));
+    const timed = await startTestServer(t.handle, { now: () => new Date(clock) });
+    const user = await makeUser(timed.services, 'operator', null);
     const attempt = (password: string) =>
-      fetch(`http://127.0.0.1:${port}/api/auth/sign-in/email`, {
+      fetch(`${timed.origin}/api/auth/sign-in/email`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ email: user.email, password }),
@@ -155,8 +140,7 @@ describe(`sign-in over HTTP (${process.env.TEST_DB ?? 'pglite'})`, () => {
       }
       expect(await attempt(TEST_PASSWORD)).toBe(200);
     } finally {
-      timedServer.closeAllConnections();
-      await new Promise((resolve) => timedServer.close(resolve));
+      await timed.close();
     }
   });
 

@@ -4,12 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testServices } from '../helpers/services.ts';
-import { createAppServer } from '../../server/http.ts';
+import { startTestServer, type RunningServer } from '../helpers/services.ts';
 import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { makeCustomer } from '../helpers/factories.ts';
 
@@ -20,7 +17,7 @@ const journal = JSON.parse(
 const latestMigration = journal.entries.at(-1)!.tag;
 
 let t: TestDb;
-let server: Server;
+let running: RunningServer;
 let base: string;
 
 beforeAll(async () => {
@@ -28,19 +25,12 @@ beforeAll(async () => {
     throw new Error(`dist/ is missing or incomplete: run \`npm run build\` first (npm test does this before vitest).`);
   }
   t = await openTestDb();
-  server = await createAppServer({ services: testServices(t.handle), mode: 'production' });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  running = await startTestServer(t.handle);
+  base = running.origin;
 });
 
 afterAll(async () => {
-  if (server?.listening) {
-    server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
-  }
+  await running?.close();
   await t?.close();
 });
 

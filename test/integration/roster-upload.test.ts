@@ -4,33 +4,27 @@
  * malformed files reported (never a 500), and bodies over 50 MB refused with 413 without being read.
  */
 import { readFileSync } from 'node:fs';
-import { request, type Server } from 'node:http';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServices } from '../../server/context.ts';
-import { createAppServer } from '../../server/http.ts';
 import { MAX_UPLOAD_BYTES } from '../../shared/roster.ts';
 import type { TUploadLine } from '../../shared/schemas/roster.ts';
 import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { makeCustomer } from '../helpers/factories.ts';
-import { callerAs, freePort, makeUser, TEST_PASSWORD, testServices } from '../helpers/services.ts';
+import { callerAs, makeUser, startTestServer, TEST_PASSWORD, type RunningServer } from '../helpers/services.ts';
 
 let t: TestDb;
 let services: AppServices;
-let server: Server;
+let running: RunningServer;
 let base: string;
-let port: number;
 
 beforeAll(async () => {
   t = await openTestDb();
-  port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  services = testServices(t.handle, { publicUrl: base });
-  server = await createAppServer({ services, mode: 'production' });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  running = await startTestServer(t.handle);
+  ({ services, origin: base } = running);
 });
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await running?.close();
   await t?.close();
 });
 
