@@ -22,6 +22,7 @@ import { renderEmail } from '../mail/templates.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { deliverEmail, recordEmail } from './email.ts';
 import { enrollmentPath, issueEnrollmentLinks, linkState, personLinkStatus, PERSON_LINK_STATUSES, type PersonLinkStatus } from './enrollment-links.ts';
+import { toCsv } from '../csv.ts';
 
 // The client's status enum and the server's must stay the same set.
 const _sameStatuses: [PersonLinkStatus[], TLinkStatus[]] = [[...LINK_STATUS_VALUES], [...PERSON_LINK_STATUSES]];
@@ -320,17 +321,6 @@ async function handOut(tx: Tx, via: Exclude<LinkDistribution, 'email'>, selectio
     .set({ sentAt: now, sentVia: via })
     .where(and(distributable(now, selection), isNull(enrollmentLinks.sentAt)));
   return rows;
-}
-
-/** RFC 4180 field; a leading = + - @ is defused so a spreadsheet shows the text instead of running it. */
-export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]|^\s|\s$/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-/** UTF-8 BOM + CRLF rows: what Excel and Numbers read correctly, non-Latin names included. */
-export function toCsv(rows: readonly (readonly string[])[]): string {
-  return `\uFEFF${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 
 export async function exportLinksCsv(

@@ -33,6 +33,7 @@ import type { CsvReader } from '../roster/csv.ts';
 import { csvLabels } from '../roster/labels.ts';
 import type { UiLanguage } from '../../shared/languages.ts';
 import { recordAudit, type Actor } from './audit.ts';
+import { toCsv } from '../csv.ts';
 
 /** Rows per INSERT while storing an upload: one statement carries them as a single JSON parameter. */
 const STORE_BATCH = 5000;
@@ -337,25 +338,15 @@ export async function validateImport(tx: Tx, importId: string) {
   return { missingRequired, ...counts, errors, ready: saved && missingRequired.length === 0 && counts.errorCount === 0 };
 }
 
-const csvCell = (value: string | number | null) => {
-  const text = value === null ? '' : String(value);
-  // Leading = + - @ would run as a formula in a spreadsheet (CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-};
-
 /** Every row error as CSV, with the column names and error codes in the user's language. */
 export async function errorsCsv(tx: Tx, importId: string, language: UiLanguage) {
   const labels = csvLabels(language);
   const row = await pendingImport(tx, importId);
   const { cols } = await mappedColumns(tx, row);
   const errors = await errorList(tx, await stage(tx, importId, cols), cols, null);
-  const lines = [labels.columns.map(csvCell).join(',')];
-  for (const e of errors) {
-    lines.push([e.row, labels.field(e.field), labels.code(e.code), e.value, e.firstRow].map(csvCell).join(','));
-  }
+  const rows = errors.map((e) => [e.row, labels.field(e.field), labels.code(e.code), e.value, e.firstRow]);
   const base = row.fileName.replace(/\.[^.]*$/, '') || 'roster';
-  return { fileName: `${base}-errors.csv`, csv: `\uFEFF${lines.join('\r\n')}\r\n` };
+  return { fileName: `${base}-errors.csv`, csv: toCsv([labels.columns, ...rows]) };
 }
 
 /* ---------------------------------------------------------------------------------------------------------- *

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvField, toCsv } from '../../server/services/links.ts';
+import { csvField, toCsv } from '../../server/csv.ts';
 
 describe('CSV export of links', () => {
   it('leaves plain values alone and quotes commas, quotes, line breaks and edge spaces', () => {
