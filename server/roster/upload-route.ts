@@ -19,7 +19,7 @@ import { ONBOARDING_ROLES, tenantOf } from '../trpc.ts';
 import { CsvProblem, readCsv, TooLargeError } from './csv.ts';
 
 export const ROSTER_UPLOAD_PATH = '/api/roster/upload';
-const REFUSAL_GRACE_MS = 1000;
+const REFUSAL_GRACE_MS = 10_000;
 
 function ndjson(res: ServerResponse) {
   let started = false;
@@ -58,7 +58,8 @@ export function rosterUploadHandler(services: AppServices, opts: { trustProxy: b
     const body = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     /**
      * Refused without processing (the rest of) the body. A client still sending would get its writes reset and
-     * might never see the answer, so what arrives is dropped for a short grace period, then the connection is cut.
+     * might never see the answer, so what arrives is dropped — for a grace period and up to one more upload's worth
+     * of bytes, whichever ends first — then the connection is cut.
      */
     const refuse = (status: number, line: TUploadLine) => {
       res.setHeader('Connection', 'close');
@@ -66,7 +67,14 @@ export function rosterUploadHandler(services: AppServices, opts: { trustProxy: b
       const cut = setTimeout(() => req.destroy(), REFUSAL_GRACE_MS);
       void (async () => {
         try {
-          while (!(await body.next()).done);
+          let dropped = 0;
+          for (let chunk = await body.next(); !chunk.done; chunk = await body.next()) {
+            dropped += chunk.value.length;
+            if (dropped > MAX_UPLOAD_BYTES) {
+              req.destroy();
+              break;
+            }
+          }
         } catch {
           // cut off
         }
