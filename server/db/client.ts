@@ -6,6 +6,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -151,7 +153,8 @@ async function assertUnprivilegedRole(db: Db): Promise<void> {
 async function openPglite(dir: string | undefined): Promise<DbHandle> {
   // PGlite creates its own directory but not the parents (./data on a fresh clone).
   if (dir) mkdirSync(dirname(dir), { recursive: true });
-  const client = new PGlite(dir);
+  // The contrib extensions migration 0006 creates (full-text search with unaccent; trigram search).
+  const client = new PGlite({ ...(dir ? { dataDir: dir } : {}), extensions: { pg_trgm, unaccent } });
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder });
   const migrationVersion = await appliedMigrationTag(db);

@@ -7,6 +7,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -637,5 +638,184 @@ export const postOnboardingChecks = pgTable(
     primaryKey({ columns: [t.customerId, t.check] }),
     index('post_onboarding_checks_due').on(t.status, t.dueAt),
     tenantPolicy('post_onboarding_checks', t.customerId),
+  ],
+);
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Communications store, ingestion keys, Signal sessions (issue 4)                                               */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/** PostgreSQL text-search configuration name (our `panops_*` configurations wrap a stemmer with unaccent). */
+const regconfig = customType<{ data: string }>({ dataType: () => 'regconfig' });
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+export type Participant = { name?: string; email?: string; handle?: string; role?: 'from' | 'to' | 'cc' | 'speaker' };
+
+/**
+ * One email, chat message, meeting-transcript segment or SMS/call transcript. A row exists only while the
+ * employee's consent for its channel stands: `consent_event_id` is the grant that authorised storing it, and a
+ * withdraw deletes the rows in the same transaction (ADR 0006). The `embedding` column is added by migration only
+ * where pgvector is installed, so it is not part of this type; the retrieval service reaches it with raw SQL.
+ */
+export const communications = pgTable(
+  'communications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    employeeId: uuid('employee_id')
+      .notNull()
+      .references(() => employees.id),
+    channel: text('channel').$type<Channel>().notNull(),
+    platform: varchar('platform', { length: 40 }).notNull(),
+    externalId: varchar('external_id', { length: 300 }).notNull(),
+    threadId: varchar('thread_id', { length: 300 }),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    participants: jsonb('participants').$type<Participant[]>().notNull().default([]),
+    subject: text('subject'),
+    body: text('body').notNull(),
+    /** ISO 639-1 of the text, detected at ingestion unless the connector knows it. */
+    language: varchar('language', { length: 2 }).notNull(),
+    ftsConfig: regconfig('fts_config').notNull(),
+    fts: tsvector('fts').notNull(),
+    consentEventId: uuid('consent_event_id')
+      .notNull()
+      .references(() => consentEvents.id),
+    ingestedAt: timestamp('ingested_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('communications_external').on(t.customerId, t.platform, t.externalId),
+    index('communications_customer_time').on(t.customerId, t.occurredAt),
+    // Purge on withdraw, and the dashboard's per-person activity.
+    index('communications_employee_channel').on(t.customerId, t.employeeId, t.channel),
+    index('communications_fts').using('gin', t.fts),
+    tenantPolicy('communications', t.customerId),
+  ],
+);
+
+/** Proof of deletion without content: what a withdraw removed, shown on the employee's receipt. */
+export const communicationPurges = pgTable(
+  'communication_purges',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    employeeId: uuid('employee_id')
+      .notNull()
+      .references(() => employees.id),
+    channel: text('channel').$type<Channel>().notNull(),
+    consentEventId: uuid('consent_event_id')
+      .notNull()
+      .references(() => consentEvents.id),
+    removedCount: integer('removed_count').notNull(),
+    purgedAt: timestamp('purged_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('communication_purges_event').on(t.consentEventId),
+    index('communication_purges_employee').on(t.customerId, t.employeeId),
+    tenantPolicy('communication_purges', t.customerId),
+  ],
+);
+
+/** Per-customer ingestion keys. Only the SHA-256 of the secret is kept; the secret is shown once. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    label: varchar('label', { length: 100 }).notNull(),
+    /** The first characters of the key, shown in lists so people can tell keys apart. */
+    prefix: varchar('prefix', { length: 20 }).notNull(),
+    keyHash: varchar('key_hash', { length: 64 }).notNull(),
+    createdByUserId: text('created_by_user_id').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('api_keys_hash').on(t.keyHash),
+    index('api_keys_customer').on(t.customerId, t.createdAt),
+    tenantPolicy('api_keys', t.customerId),
+  ],
+);
+
+/**
+ * Failed ingestion authentications. Not a tenant table: a wrong key names no customer. Insert-only for the app;
+ * holds no secret (only the key's shape-checked prefix).
+ */
+export const apiAuthFailures = pgTable(
+  'api_auth_failures',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+    ipAddress: varchar('ip_address', { length: 64 }),
+    userAgent: varchar('user_agent', { length: 512 }),
+    keyPrefix: varchar('key_prefix', { length: 20 }),
+    reason: varchar('reason', { length: 40 }).notNull(),
+  },
+  (t) => [
+    index('api_auth_failures_time').on(t.occurredAt),
+    // Forced RLS like every other table: the app may add rows and never read them back.
+    pgPolicy('api_auth_failures_insert_only', { as: 'permissive', for: 'insert', to: 'public', withCheck: sql`true` }),
+  ],
+);
+
+/** A Signal conversation of one user. Turns are written one by one as they complete (spec §6.6). */
+export const signalSessions = pgTable(
+  'signal_sessions',
+  {
+    id: uuid('id').primaryKey(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    userId: text('user_id').notNull(),
+    title: varchar('title', { length: 200 }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('signal_sessions_user').on(t.customerId, t.userId, t.updatedAt),
+    tenantPolicy('signal_sessions', t.customerId),
+  ],
+);
+
+export const SIGNAL_TURN_STATUSES = ['complete', 'incomplete', 'failed'] as const;
+export type SignalTurnStatus = (typeof SIGNAL_TURN_STATUSES)[number];
+export const SIGNAL_MODES = ['llm', 'extractive'] as const;
+export type SignalMode = (typeof SIGNAL_MODES)[number];
+export type SignalScope = { channels?: Channel[]; from?: string; to?: string; departments?: string[] };
+
+export const signalTurns = pgTable(
+  'signal_turns',
+  {
+    id: uuid('id').primaryKey(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => signalSessions.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    turnIndex: integer('turn_index').notNull(),
+    query: text('query').notNull(),
+    response: text('response').notNull(),
+    retrievedRecordIds: uuid('retrieved_record_ids').array().notNull(),
+    scope: jsonb('scope').$type<SignalScope>().notNull().default({}),
+    modelUsed: varchar('model_used', { length: 200 }).notNull(),
+    mode: text('mode').$type<SignalMode>().notNull(),
+    status: text('status').$type<SignalTurnStatus>().notNull(),
+    /** Why a turn is incomplete or failed (an error code, never a message from the model). */
+    errorCode: varchar('error_code', { length: 60 }),
+    language: varchar('language', { length: 2 }).notNull(),
+    createdAt: createdAt(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('signal_turns_session_index').on(t.sessionId, t.turnIndex),
+    index('signal_turns_customer_time').on(t.customerId, t.createdAt),
+    tenantPolicy('signal_turns', t.customerId),
   ],
 );

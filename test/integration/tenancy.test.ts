@@ -55,8 +55,16 @@ describe(`tenant isolation (${testDbKind})`, () => {
              (select string_agg(p.qual, ' ') from pg_policies p where p.schemaname = 'public' and p.tablename = c.relname) as quals
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = 'public' and c.relkind = 'r' and c.relname <> all($1::text[])`, [rows.map((r) => r.relname)]);
-    expect(others.map((r) => r.relname).filter((name) => !String(name).startsWith('auth_'))).toEqual([]);
-    for (const row of others) {
+    // Failed API-key attempts name no customer: forced too, and the app may only add rows.
+    const failures = others.find((r) => r.relname === 'api_auth_failures');
+    expect(failures).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
+    const failurePolicies = await t.owner(
+      `select cmd from pg_policies where schemaname = 'public' and tablename = 'api_auth_failures'`,
+    );
+    expect(failurePolicies.map((p) => p.cmd)).toEqual(['INSERT']);
+    const signIn = others.filter((r) => r.relname !== 'api_auth_failures');
+    expect(signIn.map((r) => r.relname).filter((name) => !String(name).startsWith('auth_'))).toEqual([]);
+    for (const row of signIn) {
       expect(row, String(row.relname)).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
       expect(String(row.quals), String(row.relname)).toContain('app.auth_context');
     }
