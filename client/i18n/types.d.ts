@@ -1,5 +1,7 @@
 import 'i18next';
 import type admin from './locales/en/admin.json';
+import type apikeys from './locales/en/apikeys.json';
+import type archive from './locales/en/archive.json';
 import type checks from './locales/en/checks.json';
 import type common from './locales/en/common.json';
 import type emails from './locales/en/emails.json';
@@ -9,12 +11,15 @@ import type manage from './locales/en/manage.json';
 import type onboarding from './locales/en/onboarding.json';
 import type portal from './locales/en/portal.json';
 import type roster from './locales/en/roster.json';
+import type signal from './locales/en/signal.json';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'common';
     resources: {
       admin: typeof admin;
+      apikeys: typeof apikeys;
+      archive: typeof archive;
       checks: typeof checks;
       common: typeof common;
       emails: typeof emails;
@@ -24,6 +29,7 @@ declare module 'i18next' {
       onboarding: typeof onboarding;
       portal: typeof portal;
       roster: typeof roster;
+      signal: typeof signal;
     };
   }
 }

@@ -12,9 +12,11 @@ export const NAV: NavItem[] = [
   { to: '/portal/links', label: 'nav.links', roles: ['operator', 'admin'], needsCustomer: true },
   { to: '/portal/outbox', label: 'nav.outbox', roles: ['operator', 'admin'], needsCustomer: true },
   { to: '/signal', label: 'nav.signal', roles: ['ceo'], needsCustomer: true },
+  { to: '/archive', label: 'nav.archive', roles: ['ceo'], needsCustomer: true },
   { to: '/admin', label: 'nav.enrollment', roles: ['operator', 'admin', 'ceo'], needsCustomer: true },
   { to: '/admin/people', label: 'nav.people', roles: ['operator', 'admin', 'ceo'], needsCustomer: true },
   { to: '/admin/corrections', label: 'nav.corrections', roles: ['operator', 'admin', 'ceo'], needsCustomer: true },
   { to: '/admin/checks', label: 'nav.checks', roles: ['operator', 'admin', 'ceo'], needsCustomer: true },
   { to: '/admin/audit', label: 'nav.audit', roles: ['operator', 'admin', 'ceo'], needsCustomer: true },
+  { to: '/admin/api-keys', label: 'nav.apiKeys', roles: ['operator', 'admin', 'ceo'], needsCustomer: true },
 ];
