@@ -18,9 +18,26 @@ export function isIso6391(code: string): code is Iso6391 {
   return iso6391Set.has(code);
 }
 
-/** Languages the product UI and the consent notice are translated into. */
-export const UI_LANGUAGES = ['en', 'es', 'fr', 'de', 'ar'] as const;
+/** Languages the product UI and the consent notice are translated into (pt: European; zh: Simplified). */
+export const UI_LANGUAGES = ['en', 'es', 'fr', 'de', 'pt', 'it', 'nl', 'ja', 'zh', 'ar'] as const;
 export type UiLanguage = (typeof UI_LANGUAGES)[number];
+
+/**
+ * Each UI language's name in that language, the same whatever the UI language (a reader finds their own language
+ * by its own name). Not in the locale files: these are not translations.
+ */
+export const UI_LANGUAGE_NAMES: Record<UiLanguage, string> = {
+  en: 'English',
+  es: 'Español',
+  fr: 'Français',
+  de: 'Deutsch',
+  pt: 'Português',
+  it: 'Italiano',
+  nl: 'Nederlands',
+  ja: '日本語',
+  zh: '简体中文',
+  ar: 'العربية',
+};
 export const DEFAULT_UI_LANGUAGE: UiLanguage = 'en';
 
 const uiLanguageSet: ReadonlySet<string> = new Set(UI_LANGUAGES);

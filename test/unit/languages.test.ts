@@ -5,6 +5,7 @@ import {
   isIso6391,
   isUiLanguage,
   pickUiLanguage,
+  UI_LANGUAGE_NAMES,
   UI_LANGUAGES,
 } from '../../shared/languages.ts';
 
@@ -14,7 +15,7 @@ describe('pickUiLanguage', () => {
   });
 
   it('skips unsupported languages and takes the first supported one', () => {
-    expect(pickUiLanguage(['pt-BR', 'de'])).toBe('de');
+    expect(pickUiLanguage(['ko-KR', 'de'])).toBe('de');
   });
 
   it('falls back to English with no preferences', () => {
@@ -23,12 +24,27 @@ describe('pickUiLanguage', () => {
   });
 
   it('falls back to English when nothing is supported', () => {
-    expect(pickUiLanguage(['pt-BR', 'ja', ''])).toBe('en');
+    expect(pickUiLanguage(['ko-KR', 'sv', ''])).toBe('en');
+  });
+
+  it('matches regional and script variants of the newer languages', () => {
+    expect(pickUiLanguage(['pt-BR'])).toBe('pt');
+    expect(pickUiLanguage(['zh-Hans-CN'])).toBe('zh');
+    expect(pickUiLanguage(['ja-JP', 'en'])).toBe('ja');
   });
 
   it('is case-insensitive', () => {
     expect(pickUiLanguage(['AR'])).toBe('ar');
     expect(pickUiLanguage(['ES-mx'])).toBe('es');
+  });
+});
+
+describe('UI languages', () => {
+  it('are the ten product languages, each with its own name in its own script', () => {
+    expect([...UI_LANGUAGES].sort()).toEqual(['ar', 'de', 'en', 'es', 'fr', 'it', 'ja', 'nl', 'pt', 'zh']);
+    expect(Object.keys(UI_LANGUAGE_NAMES).sort()).toEqual([...UI_LANGUAGES].sort());
+    for (const lng of UI_LANGUAGES) expect(UI_LANGUAGE_NAMES[lng].trim(), lng).not.toBe('');
+    expect(new Set(Object.values(UI_LANGUAGE_NAMES)).size).toBe(UI_LANGUAGES.length);
   });
 });
 
@@ -52,6 +68,6 @@ describe('ISO 639-1', () => {
       expect(isIso6391(lng), lng).toBe(true);
       expect(isUiLanguage(lng)).toBe(true);
     }
-    expect(isUiLanguage('zh')).toBe(false);
+    expect(isUiLanguage('ko')).toBe(false);
   });
 });
