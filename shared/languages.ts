@@ -45,6 +45,21 @@ export function isUiLanguage(code: string): code is UiLanguage {
   return uiLanguageSet.has(code);
 }
 
+/**
+ * The portal language of a signed-in user. Their account's language (their own choice, remembered by the server, or
+ * the one they were invited in) wins; then a choice made on this device; then, for a customer's own people, the
+ * customer's output language when the UI speaks it, else English. Operators work across customers, so without a
+ * choice of their own they keep the device's language (null: change nothing).
+ */
+export function portalLanguage(
+  user: { role: string; language: string | null; outputLanguage: string | null },
+  deviceChoice: string | null,
+): UiLanguage | null {
+  for (const choice of [user.language, deviceChoice]) if (choice && isUiLanguage(choice)) return choice;
+  if (user.role === 'operator') return null;
+  return user.outputLanguage && isUiLanguage(user.outputLanguage) ? user.outputLanguage : DEFAULT_UI_LANGUAGE;
+}
+
 /** Picks the first supported UI language from a browser preference list ("fr-CA" matches "fr"). */
 export function pickUiLanguage(preferences: readonly string[]): UiLanguage {
   for (const tag of preferences) {

@@ -5,6 +5,7 @@ import {
   isIso6391,
   isUiLanguage,
   pickUiLanguage,
+  portalLanguage,
   UI_LANGUAGE_NAMES,
   UI_LANGUAGES,
 } from '../../shared/languages.ts';
@@ -45,6 +46,29 @@ describe('UI languages', () => {
     expect(Object.keys(UI_LANGUAGE_NAMES).sort()).toEqual([...UI_LANGUAGES].sort());
     for (const lng of UI_LANGUAGES) expect(UI_LANGUAGE_NAMES[lng].trim(), lng).not.toBe('');
     expect(new Set(Object.values(UI_LANGUAGE_NAMES)).size).toBe(UI_LANGUAGES.length);
+  });
+});
+
+describe('portalLanguage', () => {
+  const ceo = (outputLanguage: string | null, language: string | null = null) => ({ role: 'ceo', language, outputLanguage });
+
+  it("a customer's people get the customer's output language when the UI speaks it, else English", () => {
+    expect(portalLanguage(ceo('ja'), null)).toBe('ja');
+    expect(portalLanguage({ role: 'admin', language: null, outputLanguage: 'ar' }, null)).toBe('ar');
+    expect(portalLanguage(ceo('ko'), null)).toBe('en');
+    expect(portalLanguage(ceo(null), null)).toBe('en');
+  });
+
+  it("the user's own choice wins: the account's first, then this device's", () => {
+    expect(portalLanguage(ceo('ja', 'fr'), 'de')).toBe('fr');
+    expect(portalLanguage(ceo('ja'), 'de')).toBe('de');
+    expect(portalLanguage(ceo('ja', 'xx'), 'zz')).toBe('ja');
+  });
+
+  it('operators keep their device language unless they chose one', () => {
+    expect(portalLanguage({ role: 'operator', language: null, outputLanguage: 'ja' }, null)).toBeNull();
+    expect(portalLanguage({ role: 'operator', language: null, outputLanguage: 'ja' }, 'nl')).toBe('nl');
+    expect(portalLanguage({ role: 'operator', language: 'it', outputLanguage: 'ja' }, 'nl')).toBe('it');
   });
 });
 
