@@ -11,7 +11,7 @@ import type { TEnrollmentGetOutput, TIdentity, TReceipt } from '../../shared/sch
 import { ErrorNotice, useErrorMessage } from '../components/ErrorNotice.tsx';
 import { NoticeText } from '../components/NoticeText.tsx';
 import { currentLanguage } from '../i18n/index.ts';
-import { formatDateTime } from '../lib/format.ts';
+import { formatDateTime, formatNumber } from '../lib/format.ts';
 import { manageHref, rememberManageToken } from '../lib/manage-token.ts';
 import { errorCodeOf, fieldErrorsOf } from '../lib/trpc-errors.ts';
 import { uuidv4 } from '../lib/uuid.ts';
@@ -58,7 +58,7 @@ export function Enroll({ token }: { token: string }) {
 
   return (
     <section className="card">
-      <p className="step">{t('stepOf', { step: stepNumber, total: 4 })}</p>
+      <p className="step">{t('stepOf', { step: formatNumber(stepNumber), total: formatNumber(4) })}</p>
       {step === 'notice' && <NoticeStep data={data} onContinue={() => setStep('identity')} />}
       {step === 'identity' && (
         <IdentityForm
@@ -302,7 +302,7 @@ function Receipt({ receipt }: { receipt: TReceipt }) {
   const { t } = useTranslation(['enroll', 'common']);
   return (
     <section className="card receipt">
-      <p className="step">{t('stepOf', { step: 4, total: 4 })}</p>
+      <p className="step">{t('stepOf', { step: formatNumber(4), total: formatNumber(4) })}</p>
       <h1>{t('receipt.heading')}</h1>
       <p>{t('receipt.intro', { name: receipt.displayName })}</p>
       <ul className="decisions">

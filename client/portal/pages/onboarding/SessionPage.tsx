@@ -128,12 +128,12 @@ export function SessionPage() {
                   step.mark ? (
                     <button type="button" className="secondary" onClick={() => setDialog({ kind: 'unmark', step: step.step })}>
                       {t('session.unmark')}
-                      <span className="visually-hidden"> — {t('session.unmarkStep', { step: step.step })}</span>
+                      <span className="visually-hidden"> — {t('session.unmarkStep', { step: formatNumber(step.step) })}</span>
                     </button>
                   ) : !step.done ? (
                     <button type="button" className="secondary" onClick={() => setDialog({ kind: 'mark', step: step.step })}>
                       {t('session.mark')}
-                      <span className="visually-hidden"> — {t('session.markStep', { step: step.step })}</span>
+                      <span className="visually-hidden"> — {t('session.markStep', { step: formatNumber(step.step) })}</span>
                     </button>
                   ) : null
                 ) : null
@@ -146,7 +146,7 @@ export function SessionPage() {
       {dialog && dialogStep && (
         <ReasonDialog
           title={t(dialog.kind === 'mark' ? 'session.dialog.markTitle' : 'session.dialog.unmarkTitle', {
-            step: dialogStep.step,
+            step: formatNumber(dialogStep.step),
             title: t(`steps.${dialogStep.step}.title` as 'steps.1.title'),
           })}
           pending={dialogMutation.isPending}
