@@ -10,7 +10,10 @@ import { sessionUserByEmail, type SessionUser } from '../../server/auth/auth.ts'
 import type { AppServices } from '../../server/context.ts';
 import { emailMessages } from '../../server/db/schema.ts';
 import { withTenant } from '../../server/db/tenant.ts';
+import { publishMissingDefaultNotices } from '../../server/services/notices.ts';
+import { callerFor } from '../helpers/caller.ts';
 import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { makeCustomer } from '../helpers/factories.ts';
 import { callerAs, makeUser, testServices } from '../helpers/services.ts';
 
 let t: TestDb;
@@ -136,5 +139,28 @@ describe(`emails in the recipient's language (${label})`, () => {
         expect.objectContaining({ to: plain.email, language: 'de' }),
       ]),
     });
+  });
+});
+
+describe(`consent notices for languages added after a customer was created (${label})`, () => {
+  it('publishes the default notice in each missing UI language only, once', async () => {
+    const { customerId, employees } = await makeCustomer(t.handle, { count: 1, name: 'Acme Nederland' });
+    expect(await withTenant(t.handle, customerId, (tx) => publishMissingDefaultNotices(tx, customerId))).toEqual([]);
+    // As if the customer predated Japanese and Chinese: only the database owner can remove published versions.
+    await t.owner(`select set_config('app.customer_id', $1, false)`, [customerId]);
+    await t.owner(`delete from consent_notice_versions where customer_id = $1 and language in ('ja', 'zh')`, [customerId]);
+    const before = await callerFor(t.handle).enrollment.get({ token: employees[0]!.token, language: 'ja' });
+    expect(before.notice.language).toBe('en');
+    const nl = await callerFor(t.handle).enrollment.get({ token: employees[0]!.token, language: 'nl' });
+
+    expect(await withTenant(t.handle, customerId, (tx) => publishMissingDefaultNotices(tx, customerId))).toEqual(['ja', 'zh']);
+    const after = await callerFor(t.handle).enrollment.get({ token: employees[0]!.token, language: 'ja' });
+    expect(after.notice).toMatchObject({ language: 'ja', label: 'v1-ja' });
+    expect(after.notice.body).toContain('Acme Nederland は、CEO である Casey Chief が');
+    // Languages that had a version keep it: same version id, nothing republished.
+    expect((await callerFor(t.handle).enrollment.get({ token: employees[0]!.token, language: 'nl' })).notice.versionId).toBe(
+      nl.notice.versionId,
+    );
+    expect(await withTenant(t.handle, customerId, (tx) => publishMissingDefaultNotices(tx, customerId))).toEqual([]);
   });
 });
