@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { isUiLanguage, UI_LANGUAGE_NAMES, UI_LANGUAGES, type UiLanguage } from '../../shared/languages.ts';
+import { isUiLanguage, UI_LANGUAGES, uiLanguageName, type UiLanguage } from '../../shared/languages.ts';
 import { changeLanguage, currentLanguage } from '../i18n/index.ts';
 
 /** `onChoose` lets a signed-in page also remember the choice for the account (the device remembers it anyway). */
@@ -19,7 +19,7 @@ export function LanguageSwitcher({ onChoose }: { onChoose?: (lng: UiLanguage) =>
       >
         {UI_LANGUAGES.map((lng) => (
           <option key={lng} value={lng} lang={lng}>
-            {UI_LANGUAGE_NAMES[lng]}
+            {uiLanguageName(lng)}
           </option>
         ))}
       </select>

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Channel } from '../../shared/channels.ts';
 import { PLATFORM_ID_FIELDS, type PlatformIdField } from '../../shared/identity.ts';
-import { UI_LANGUAGE_NAMES } from '../../shared/languages.ts';
+import { uiLanguageName } from '../../shared/languages.ts';
 import type { TEnrollmentGetOutput, TIdentity, TReceipt } from '../../shared/schemas/enrollment.ts';
 import { ErrorNotice, useErrorMessage } from '../components/ErrorNotice.tsx';
 import { NoticeText } from '../components/NoticeText.tsx';
@@ -91,7 +91,7 @@ function NoticeStep({ data, onContinue }: { data: TEnrollmentGetOutput; onContin
       <h1>{data.notice.title}</h1>
       <p className="muted">
         {t('disclosure.version', { label: data.notice.label })} ·{' '}
-        {t('disclosure.shownIn', { language: UI_LANGUAGE_NAMES[data.notice.language] })}
+        {t('disclosure.shownIn', { language: uiLanguageName(data.notice.language) })}
       </p>
       <NoticeText body={data.notice.body} />
       <div className="actions">

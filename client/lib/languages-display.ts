@@ -1,4 +1,4 @@
-import { ISO_639_1 } from '../../shared/languages.ts';
+import { ISO_639_1 } from '../../shared/iso-639-1.ts';
 
 /** An ISO 639-1 code as its native name (Intl) with the code, e.g. "日本語 (ja)"; just the code when Intl has no name. */
 export function outputLanguageLabel(code: string): string {

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { UI_LANGUAGE_NAMES, UI_LANGUAGES, type UiLanguage } from '../../../../shared/languages.ts';
+import { UI_LANGUAGES, uiLanguageName, type UiLanguage } from '../../../../shared/languages.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { FieldError } from '../../../components/FieldError.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
@@ -126,7 +126,7 @@ export function SetupPage() {
               <option value="">{t('setup.languageDefault')}</option>
               {UI_LANGUAGES.map((lng) => (
                 <option key={lng} value={lng} lang={lng}>
-                  {UI_LANGUAGE_NAMES[lng]}
+                  {uiLanguageName(lng)}
                 </option>
               ))}
             </select>
