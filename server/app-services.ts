@@ -2,9 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { createAuth } from './auth/auth.ts';
 import type { AppServices } from './context.ts';
 import type { DbHandle } from './db/client.ts';
+import { customers } from './db/schema.ts';
 import { withTenant } from './db/tenant.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { recordAudit } from './services/audit.ts';
@@ -42,6 +44,12 @@ export function createServices(opts: {
       const customerId = user.customerId;
       if (!customerId) return;
       await withTenant(opts.db, customerId, (tx) => recordAudit(tx, customerId, { user, meta }, 'user.signed_in'));
+    },
+    async customerLanguage(customerId) {
+      const [row] = await withTenant(opts.db, customerId, (tx) =>
+        tx.select({ outputLanguage: customers.outputLanguage }).from(customers).where(eq(customers.id, customerId)),
+      );
+      return row?.outputLanguage ?? null;
     },
     async onEmail(email) {
       const customerId = email.user.customerId;

@@ -3,8 +3,11 @@ import { authSecret, createServices } from './app-services.ts';
 import { loadEnv } from './env.ts';
 import { openDb } from './db/client.ts';
 import { createAppServer } from './http.ts';
+import { withTenant } from './db/tenant.ts';
 import { ensureDemo } from './seed/demo.ts';
 import { startCheckSweep } from './services/checks.ts';
+import { publishMissingDefaultNotices } from './services/notices.ts';
+import { listCustomers } from './services/portal.ts';
 
 const env = loadEnv();
 const db = await openDb({
@@ -23,6 +26,10 @@ const services = createServices({
 });
 const demo =
   env.SEED_DEMO === 'auto' ? await ensureDemo(services, { now: new Date(), password: env.DEMO_PASSWORD }) : null;
+// Customers created before a UI language was added get its default notice, once.
+for (const { id } of await listCustomers(services)) {
+  await withTenant(db, id, (tx) => publishMissingDefaultNotices(tx, id));
+}
 const server = await createAppServer({ services, mode, trustProxy: env.TRUST_PROXY });
 // Post-onboarding checks settle when due even if nobody opens the checks page.
 const checkSweep = startCheckSweep(db);

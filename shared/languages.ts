@@ -1,26 +1,19 @@
-/** ISO 639-1 two-letter codes (the deprecated `sh` is left out). */
-export const ISO_639_1 = [
-  'aa', 'ab', 'ae', 'af', 'ak', 'am', 'an', 'ar', 'as', 'av', 'ay', 'az', 'ba', 'be', 'bg', 'bi', 'bm', 'bn', 'bo',
-  'br', 'bs', 'ca', 'ce', 'ch', 'co', 'cr', 'cs', 'cu', 'cv', 'cy', 'da', 'de', 'dv', 'dz', 'ee', 'el', 'en', 'eo',
-  'es', 'et', 'eu', 'fa', 'ff', 'fi', 'fj', 'fo', 'fr', 'fy', 'ga', 'gd', 'gl', 'gn', 'gu', 'gv', 'ha', 'he', 'hi',
-  'ho', 'hr', 'ht', 'hu', 'hy', 'hz', 'ia', 'id', 'ie', 'ig', 'ii', 'ik', 'io', 'is', 'it', 'iu', 'ja', 'jv', 'ka',
-  'kg', 'ki', 'kj', 'kk', 'kl', 'km', 'kn', 'ko', 'kr', 'ks', 'ku', 'kv', 'kw', 'ky', 'la', 'lb', 'lg', 'li', 'ln',
-  'lo', 'lt', 'lu', 'lv', 'mg', 'mh', 'mi', 'mk', 'ml', 'mn', 'mr', 'ms', 'mt', 'my', 'na', 'nb', 'nd', 'ne', 'ng',
-  'nl', 'nn', 'no', 'nr', 'nv', 'ny', 'oc', 'oj', 'om', 'or', 'os', 'pa', 'pi', 'pl', 'ps', 'pt', 'qu', 'rm', 'rn',
-  'ro', 'ru', 'rw', 'sa', 'sc', 'sd', 'se', 'sg', 'si', 'sk', 'sl', 'sm', 'sn', 'so', 'sq', 'sr', 'ss', 'st', 'su',
-  'sv', 'sw', 'ta', 'te', 'tg', 'th', 'ti', 'tk', 'tl', 'tn', 'to', 'tr', 'ts', 'tt', 'tw', 'ty', 'ug', 'uk', 'ur',
-  'uz', 've', 'vi', 'vo', 'wa', 'wo', 'xh', 'yi', 'yo', 'za', 'zh', 'zu',
-] as const;
-export type Iso6391 = (typeof ISO_639_1)[number];
+// The ISO 639-1 list lives in its own module so the employee app, which needs only the UI languages, does not
+// carry it; re-exported here for existing importers.
+export { ISO_639_1, isIso6391, type Iso6391 } from './iso-639-1.ts';
 
-const iso6391Set: ReadonlySet<string> = new Set(ISO_639_1);
-export function isIso6391(code: string): code is Iso6391 {
-  return iso6391Set.has(code);
-}
-
-/** Languages the product UI and the consent notice are translated into. */
-export const UI_LANGUAGES = ['en', 'es', 'fr', 'de', 'ar'] as const;
+/** Languages the product UI and the consent notice are translated into (pt: European; zh: Simplified). */
+export const UI_LANGUAGES = ['en', 'es', 'fr', 'de', 'pt', 'it', 'nl', 'ja', 'zh', 'ar'] as const;
 export type UiLanguage = (typeof UI_LANGUAGES)[number];
+
+/**
+ * A UI language's name in that language ("Deutsch", "日本語"), the same whatever the UI language, so a reader finds
+ * their own. From Intl rather than a table or the locale files: nothing to translate, nothing to ship.
+ */
+export function uiLanguageName(lng: UiLanguage): string {
+  const name = new Intl.DisplayNames([lng], { type: 'language' }).of(lng === 'zh' ? 'zh-Hans' : lng) ?? lng;
+  return name.charAt(0).toLocaleUpperCase(lng) + name.slice(1);
+}
 export const DEFAULT_UI_LANGUAGE: UiLanguage = 'en';
 
 const uiLanguageSet: ReadonlySet<string> = new Set(UI_LANGUAGES);

@@ -1,8 +1,9 @@
 import { useTranslation } from 'react-i18next';
-import { isUiLanguage, UI_LANGUAGES } from '../../shared/languages.ts';
+import { isUiLanguage, UI_LANGUAGES, uiLanguageName, type UiLanguage } from '../../shared/languages.ts';
 import { changeLanguage, currentLanguage } from '../i18n/index.ts';
 
-export function LanguageSwitcher() {
+/** `onChoose` lets a signed-in page also remember the choice for the account (the device remembers it anyway). */
+export function LanguageSwitcher({ onChoose }: { onChoose?: (lng: UiLanguage) => void }) {
   const { t } = useTranslation();
   return (
     <label className="language">
@@ -10,12 +11,15 @@ export function LanguageSwitcher() {
       <select
         value={currentLanguage()}
         onChange={(e) => {
-          if (isUiLanguage(e.target.value)) void changeLanguage(e.target.value);
+          const lng = e.target.value;
+          if (!isUiLanguage(lng)) return;
+          void changeLanguage(lng);
+          onChoose?.(lng);
         }}
       >
         {UI_LANGUAGES.map((lng) => (
           <option key={lng} value={lng} lang={lng}>
-            {t(`languages.${lng}`)}
+            {uiLanguageName(lng)}
           </option>
         ))}
       </select>

@@ -6,11 +6,12 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Channel } from '../../shared/channels.ts';
 import { PLATFORM_ID_FIELDS, type PlatformIdField } from '../../shared/identity.ts';
+import { uiLanguageName } from '../../shared/languages.ts';
 import type { TEnrollmentGetOutput, TIdentity, TReceipt } from '../../shared/schemas/enrollment.ts';
 import { ErrorNotice, useErrorMessage } from '../components/ErrorNotice.tsx';
 import { NoticeText } from '../components/NoticeText.tsx';
 import { currentLanguage } from '../i18n/index.ts';
-import { formatDateTime } from '../lib/format.ts';
+import { formatDateTime, formatNumber } from '../lib/format.ts';
 import { manageHref, rememberManageToken } from '../lib/manage-token.ts';
 import { errorCodeOf, fieldErrorsOf } from '../lib/trpc-errors.ts';
 import { uuidv4 } from '../lib/uuid.ts';
@@ -57,7 +58,7 @@ export function Enroll({ token }: { token: string }) {
 
   return (
     <section className="card">
-      <p className="step">{t('stepOf', { step: stepNumber, total: 4 })}</p>
+      <p className="step">{t('stepOf', { step: formatNumber(stepNumber), total: formatNumber(4) })}</p>
       {step === 'notice' && <NoticeStep data={data} onContinue={() => setStep('identity')} />}
       {step === 'identity' && (
         <IdentityForm
@@ -90,7 +91,7 @@ function NoticeStep({ data, onContinue }: { data: TEnrollmentGetOutput; onContin
       <h1>{data.notice.title}</h1>
       <p className="muted">
         {t('disclosure.version', { label: data.notice.label })} ·{' '}
-        {t('disclosure.shownIn', { language: t(`common:languages.${data.notice.language}`) })}
+        {t('disclosure.shownIn', { language: uiLanguageName(data.notice.language) })}
       </p>
       <NoticeText body={data.notice.body} />
       <div className="actions">
@@ -301,7 +302,7 @@ function Receipt({ receipt }: { receipt: TReceipt }) {
   const { t } = useTranslation(['enroll', 'common']);
   return (
     <section className="card receipt">
-      <p className="step">{t('stepOf', { step: 4, total: 4 })}</p>
+      <p className="step">{t('stepOf', { step: formatNumber(4), total: formatNumber(4) })}</p>
       <h1>{t('receipt.heading')}</h1>
       <p>{t('receipt.intro', { name: receipt.displayName })}</p>
       <ul className="decisions">

@@ -30,10 +30,14 @@ function loadLocale(lng: string, ns: string) {
   return load ? load() : Promise.reject(new Error(`no locale file ${lng}/${ns}`));
 }
 
-function initialLanguage(): UiLanguage {
+/** The language chosen on this device, if any. */
+export function storedLanguage(): UiLanguage | null {
   const stored = localStorage.getItem(STORAGE_KEY);
-  if (stored && isUiLanguage(stored)) return stored;
-  return pickUiLanguage(navigator.languages ?? [navigator.language]);
+  return stored && isUiLanguage(stored) ? stored : null;
+}
+
+function initialLanguage(): UiLanguage {
+  return storedLanguage() ?? pickUiLanguage(navigator.languages ?? [navigator.language]);
 }
 
 function applyDocumentLanguage(lng: string) {
@@ -61,9 +65,6 @@ export function currentLanguage(): UiLanguage {
   const lng = i18next.resolvedLanguage ?? i18next.language;
   return isUiLanguage(lng) ? lng : DEFAULT_UI_LANGUAGE;
 }
-
-/** Whether this device has an explicit language choice (which then wins over the customer's default). */
-export const hasStoredLanguage = () => localStorage.getItem(STORAGE_KEY) !== null;
 
 export async function changeLanguage(lng: UiLanguage, opts: { remember?: boolean } = {}) {
   if (opts.remember ?? true) localStorage.setItem(STORAGE_KEY, lng);

@@ -1,11 +1,13 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useNavigate } from 'react-router';
-import { isUiLanguage } from '../../shared/languages.ts';
 import { AppShell } from '../components/AppShell.tsx';
-import { changeLanguage, currentLanguage, hasStoredLanguage } from '../i18n/index.ts';
+import { changeLanguage, currentLanguage, storedLanguage } from '../i18n/index.ts';
+import { portalLanguage } from './language.ts';
 import { NAV } from './nav.ts';
 import { signOut, useMe, useRefreshMe } from './session.ts';
+import { useTRPC } from './trpc.ts';
 import './portal.css';
 
 export function Layout() {
@@ -14,20 +16,29 @@ export function Layout() {
   const refreshMe = useRefreshMe();
   const navigate = useNavigate();
   const user = me.data;
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  // A language picked while signed in is the user's own choice: the account remembers it, on every device.
+  const rememberLanguage = useMutation(
+    trpc.session.setLanguage.mutationOptions({
+      onSuccess: (fresh) => queryClient.setQueryData(trpc.session.me.queryKey(), fresh),
+    }),
+  );
 
-  // A user's own choice wins; otherwise, for the customer's own people, the customer's output language when the UI
-  // speaks it. Operators keep their own language whichever customer they open.
   useEffect(() => {
-    const customerDefault = user?.role === 'operator' || hasStoredLanguage() ? null : user?.outputLanguage;
-    const preferred = user?.language ?? customerDefault;
-    if (preferred && isUiLanguage(preferred) && preferred !== currentLanguage()) void changeLanguage(preferred, { remember: false });
-  }, [user?.role, user?.language, user?.outputLanguage]);
+    if (!user) return;
+    const lng = portalLanguage(user, storedLanguage());
+    if (lng && lng !== currentLanguage()) void changeLanguage(lng, { remember: false });
+  }, [user]);
 
   const hasCustomer = user ? user.role !== 'operator' || Boolean(user.activeCustomerId) : false;
   const items = user ? NAV.filter((item) => item.roles.includes(user.role) && (!item.needsCustomer || hasCustomer)) : [];
 
   return (
-    <AppShell wide={Boolean(user)}>
+    <AppShell
+      wide={Boolean(user)}
+      onLanguageChoose={user ? (language) => rememberLanguage.mutate({ language }) : undefined}
+    >
       {user && (
         <div className="portal-bar">
           <nav aria-label={t('nav.label')} className="portal-nav">

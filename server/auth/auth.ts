@@ -8,7 +8,6 @@ import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { APIError, createAuthMiddleware } from 'better-auth/api';
 import { eq, sql } from 'drizzle-orm';
-import type { UiLanguage } from '../../shared/languages.ts';
 import type { DbHandle } from '../db/client.ts';
 import {
   authAccounts,
@@ -43,6 +42,8 @@ export type AuthOptions = {
   mailer: Mailer;
   /** Keeps a copy of tenant users' auth emails in the tenant's outbox log. */
   onEmail?: AuthEmailHook;
+  /** The customer's output language: the language of a tenant user's emails when their login has none. */
+  customerLanguage?: (customerId: string) => Promise<string | null>;
   now?: () => Date;
   /** Called after every successful sign-in (the audit log of the user's customer). */
   onSignIn?: (user: SessionUser, meta: { ipAddress: string | null; userAgent: string | null }) => Promise<void>;
@@ -129,7 +130,8 @@ export function createAuth(opts: AuthOptions) {
         const hasPassword = (await ctx.internalAdapter.findAccounts(user.id)).some((a: { providerId: string }) => a.providerId === 'credential');
         const full = user as typeof user & { customerId?: string | null; language?: string | null; role?: UserRole };
         const kind = hasPassword ? 'password_reset' : 'invite';
-        const rendered = renderEmail(kind, (full.language as UiLanguage | null) ?? 'en', { name: user.name, url });
+        const language = full.language ?? (full.customerId ? await opts.customerLanguage?.(full.customerId) : null);
+        const rendered = renderEmail(kind, language, { name: user.name, url });
         await opts.mailer.send({ to: user.email, subject: rendered.subject, text: rendered.text });
         await opts.onEmail?.({
           user: {

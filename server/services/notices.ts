@@ -4,7 +4,7 @@ import { and, desc, eq, max } from 'drizzle-orm';
 import { DEFAULT_UI_LANGUAGE, UI_LANGUAGES, type UiLanguage } from '../../shared/languages.ts';
 import type { TNotice } from '../../shared/schemas/common.ts';
 import type { Tx } from '../db/client.ts';
-import { consentNotices, consentNoticeVersions } from '../db/schema.ts';
+import { consentNotices, consentNoticeVersions, customers } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { NOTICE_TEMPLATES, renderNotice } from '../notices/index.ts';
 
@@ -65,13 +65,38 @@ export async function publishNoticeVersion(
   return created!;
 }
 
-/** Publishes the default notice in every UI language for a customer. */
-export async function publishDefaultNotices(tx: Tx, customer: { id: string; name: string; ceoName: string }) {
+type NoticeCustomer = { id: string; name: string; ceoName: string };
+
+async function publishDefaults(tx: Tx, customer: NoticeCustomer, languages: readonly UiLanguage[]) {
   const noticeId = await ensureNotice(tx, customer.id);
-  for (const language of UI_LANGUAGES) {
+  for (const language of languages) {
     const text = renderNotice(NOTICE_TEMPLATES[language], { customer: customer.name, ceo: customer.ceoName });
     await publishNoticeVersion(tx, { customerId: customer.id, noticeId, language, ...text });
   }
+}
+
+/** Publishes the default notice in every UI language for a customer. */
+export async function publishDefaultNotices(tx: Tx, customer: NoticeCustomer) {
+  await publishDefaults(tx, customer, UI_LANGUAGES);
+}
+
+/**
+ * For a customer created before some UI languages existed: publishes the default notice in each UI language it has
+ * no version in yet (with its current name and CEO), so its employees read the notice in their own language. Never
+ * touches a language that already has a version. Returns the languages published.
+ */
+export async function publishMissingDefaultNotices(tx: Tx, customerId: string): Promise<UiLanguage[]> {
+  const [customer] = await tx.select().from(customers).where(eq(customers.id, customerId));
+  if (!customer) return [];
+  const present = await tx
+    .selectDistinct({ language: consentNoticeVersions.language })
+    .from(consentNoticeVersions)
+    .innerJoin(consentNotices, eq(consentNotices.id, consentNoticeVersions.noticeId))
+    .where(eq(consentNotices.slug, EMPLOYEE_NOTICE_SLUG));
+  const have = new Set(present.map((r) => r.language));
+  const missing = UI_LANGUAGES.filter((language) => !have.has(language));
+  if (missing.length > 0) await publishDefaults(tx, customer, missing);
+  return missing;
 }
 
 /** The newest version in the requested language, falling back to English; the language returned is the one shown. */

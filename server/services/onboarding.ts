@@ -33,6 +33,7 @@ import {
   postOnboardingChecks,
   sessionStepMarks,
 } from '../db/schema.ts';
+import { sessionUserByEmail } from '../auth/auth.ts';
 import { AppError } from '../errors.ts';
 import { emailLanguage, onboardingTexts, renderEmail } from '../mail/templates.ts';
 import { recordAudit, type Actor } from './audit.ts';
@@ -160,9 +161,9 @@ function checklistEmailItems(checklist: TChecklist, language: string) {
 }
 
 /**
- * Emails the checklist to the customer admin, in the customer's language. Each message is sent and logged in its
- * own short transaction (no transaction is held open while SMTP talks); the sent stamp and the audit entry follow
- * once at least one message went out.
+ * Emails the checklist to the customer admin, in each recipient's own language when their login has one, else the
+ * customer's. Each message is sent and logged in its own short transaction (no transaction is held open while SMTP
+ * talks); the sent stamp and the audit entry follow once at least one message went out.
  */
 export async function emailChecklist(
   services: Omit<AppServices, 'db'>,
@@ -178,19 +179,31 @@ export async function emailChecklist(
   });
   if (checklist.recipients.length === 0) throw new AppError('NO_RECIPIENT');
   if (!checklist.sessionDate || !checklist.sendWindow) throw new AppError('SESSION_DATE_MISSING');
+  const { sessionDate, sendWindow } = checklist;
   const language = emailLanguage(customer.outputLanguage);
-  const message = renderEmail('checklist', language, {
-    company: customer.name,
-    sessionDate: longDate(checklist.sessionDate, language),
-    sendBy: longDate(checklist.sendWindow.latest, language),
-    items: checklistEmailItems(checklist, language),
-  });
-  const messages: { to: string; status: 'sent' | 'outbox' | 'failed' }[] = [];
+  const rendered = new Map<string, ReturnType<typeof renderEmail>>();
+  const messageIn = (lng: string) => {
+    let message = rendered.get(lng);
+    if (!message) {
+      message = renderEmail('checklist', lng, {
+        company: customer.name,
+        sessionDate: longDate(sessionDate, lng),
+        sendBy: longDate(sendWindow.latest, lng),
+        items: checklistEmailItems(checklist, lng),
+      });
+      rendered.set(lng, message);
+    }
+    return message;
+  };
+  const messages: { to: string; status: 'sent' | 'outbox' | 'failed'; language: string }[] = [];
   for (const to of checklist.recipients) {
+    // The contact email may have no login; an admin's login may carry the language they were invited in.
+    const own = (await sessionUserByEmail(services.auth, to))?.language;
+    const lng = emailLanguage(own ?? customer.outputLanguage);
     const { status } = await inTenant((tx) =>
-      sendTenantEmail(tx, services.mailer, customerId, 'checklist', { to, ...message }),
+      sendTenantEmail(tx, services.mailer, customerId, 'checklist', { to, ...messageIn(lng) }),
     );
-    messages.push({ to, status });
+    messages.push({ to, status, language: lng });
   }
   if (messages.every((m) => m.status === 'failed')) throw new AppError('EMAIL_FAILED');
   await inTenant(async (tx) => {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { CHANNELS } from '../channels.ts';
 import { V } from '../errors.ts';
-import { isIso6391 } from '../languages.ts';
+import { isIso6391 } from '../iso-639-1.ts';
 import { ZChannel, ZDisplayName, ZEmail, ZUiLanguage } from './common.ts';
 
 export const USER_ROLE_VALUES = ['operator', 'admin', 'ceo'] as const;

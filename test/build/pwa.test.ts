@@ -2,9 +2,10 @@
  * Checks the built PWA in dist/ (`npm test` builds first). The service worker must serve the app shell offline
  * without ever answering API traffic, precache only the default language, and never take over a page on its own.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_UI_LANGUAGE, UI_LANGUAGES } from '../../shared/languages.ts';
 
 const distDir = fileURLToPath(new URL('../../dist', import.meta.url));
 
@@ -73,7 +74,7 @@ describe('service worker (dist/sw.js)', () => {
   it('precaches English locale chunks and no other language', () => {
     const locales = [...precachedUrls].filter((u) => /(^|\/)locale-/.test(u));
     expect(locales.some((u) => /(^|\/)locale-en-/.test(u))).toBe(true);
-    for (const lng of ['es', 'fr', 'de', 'ar']) {
+    for (const lng of UI_LANGUAGES.filter((l) => l !== DEFAULT_UI_LANGUAGE)) {
       expect(
         locales.filter((u) => u.includes(`locale-${lng}-`)),
         `locale-${lng}- chunks must load on demand`,
@@ -100,6 +101,49 @@ describe('service worker (dist/sw.js)', () => {
 
   it('has no runtime caching of API traffic', () => {
     expect(sw).not.toMatch(/NetworkFirst|StaleWhileRevalidate|CacheFirst/);
+  });
+});
+
+describe('locale chunks (dist/assets)', () => {
+  const assets = readdirSync(`${distDir}/assets`);
+  const localesDir = fileURLToPath(new URL('../../client/i18n/locales', import.meta.url));
+  const namespaces = readdirSync(`${localesDir}/en`).map((f) => f.replace(/\.json$/, ''));
+  const read = (file: string) => readFileSync(`${distDir}/assets/${file}`, 'utf8');
+  // Built chunks refer to each other as "./name.js" (static import/from, or import() for lazy ones).
+  const staticImports = (file: string) => [...read(file).matchAll(/(?:import|from)\s*["'`]\.\/([^"'`]+\.js)["'`]/g)].map((m) => m[1]!);
+  const lazyImports = (file: string) => [...read(file).matchAll(/import\(\s*["'`]\.\/([^"'`]+\.js)["'`]\s*\)/g)].map((m) => m[1]!);
+  const closure = (roots: string[]) => {
+    const seen = new Set<string>();
+    const todo = [...roots];
+    while (todo.length) {
+      const file = todo.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      todo.push(...staticImports(file));
+    }
+    return seen;
+  };
+  const entry = /<script[^>]+src="\/assets\/([^"]+\.js)"/.exec(indexHtml)?.[1];
+  // client/main.tsx picks the portal first and the employee app otherwise: the employee boot is the last import().
+  const employeeBoot = entry ? lazyImports(entry).at(-1) : undefined;
+
+  it('every namespace of every UI language is its own lazily loaded chunk', () => {
+    for (const lng of UI_LANGUAGES) {
+      for (const ns of namespaces) {
+        expect(assets.filter((f) => f.startsWith(`locale-${lng}-${ns}-`)), `${lng}/${ns}`).toHaveLength(1);
+      }
+    }
+  });
+
+  it('the employee app loads no locale file up front and can reach only its own namespaces', () => {
+    expect(entry, 'entry script in index.html').toBeDefined();
+    expect(employeeBoot, 'employee app chunk').toBeDefined();
+    const upFront = closure([entry!, employeeBoot!]);
+    expect([...upFront].filter((f) => f.startsWith('locale-'))).toEqual([]);
+    const reachable = new Set([...upFront].flatMap(lazyImports).filter((f) => f.startsWith('locale-')));
+    const namespacesReached = new Set([...reachable].map((f) => /^locale-[a-z]{2}-([a-z]+)-/.exec(f)?.[1]));
+    expect([...namespacesReached].sort()).toEqual(['common', 'enroll', 'manage']);
+    expect(reachable.size).toBe(UI_LANGUAGES.length * 3);
   });
 });
 

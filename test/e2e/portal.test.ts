@@ -126,7 +126,7 @@ describe.skipIf(!haveChromium)('onboarding portal in chromium', () => {
     expect(await page.getByLabel('Field for column E-mail Address').inputValue()).toBe('email');
     expect(await page.getByLabel('Field for column Dept').inputValue()).toBe('department');
     await page.getByRole('button', { name: 'Save mapping' }).click();
-    await expect.poll(() => page.getByText('3 errors in 3 rows.').count()).toBe(1);
+    await expect.poll(() => page.getByText('Errors: 3; rows affected: 3.').count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Apply to roster' }).isDisabled()).toBe(true);
 
     // Fix the file (drop the duplicate, correct the email, name the nameless) and upload it again.
@@ -145,7 +145,7 @@ describe.skipIf(!haveChromium)('onboarding portal in chromium', () => {
     await page.getByRole('button', { name: 'Save mapping' }).click();
     await expect.poll(() => page.getByText('No errors: every row can be imported.').count()).toBe(1);
     await page.getByRole('button', { name: 'Apply to roster' }).click();
-    await expect.poll(() => page.getByText(/Applied: 6 joiners/).count()).toBe(1);
+    await expect.poll(() => page.getByText(/Applied. Joiners: 6;/).count()).toBe(1);
 
     // Links: confirm the list, generate, email.
     await page.getByRole('link', { name: 'Enrollment links' }).click();

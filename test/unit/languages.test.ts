@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { portalLanguage } from '../../client/portal/language.ts';
 import {
   DEFAULT_UI_LANGUAGE,
   ISO_639_1,
@@ -6,6 +7,7 @@ import {
   isUiLanguage,
   pickUiLanguage,
   UI_LANGUAGES,
+  uiLanguageName,
 } from '../../shared/languages.ts';
 
 describe('pickUiLanguage', () => {
@@ -14,7 +16,7 @@ describe('pickUiLanguage', () => {
   });
 
   it('skips unsupported languages and takes the first supported one', () => {
-    expect(pickUiLanguage(['pt-BR', 'de'])).toBe('de');
+    expect(pickUiLanguage(['ko-KR', 'de'])).toBe('de');
   });
 
   it('falls back to English with no preferences', () => {
@@ -23,12 +25,50 @@ describe('pickUiLanguage', () => {
   });
 
   it('falls back to English when nothing is supported', () => {
-    expect(pickUiLanguage(['pt-BR', 'ja', ''])).toBe('en');
+    expect(pickUiLanguage(['ko-KR', 'sv', ''])).toBe('en');
+  });
+
+  it('matches regional and script variants of the newer languages', () => {
+    expect(pickUiLanguage(['pt-BR'])).toBe('pt');
+    expect(pickUiLanguage(['zh-Hans-CN'])).toBe('zh');
+    expect(pickUiLanguage(['ja-JP', 'en'])).toBe('ja');
   });
 
   it('is case-insensitive', () => {
     expect(pickUiLanguage(['AR'])).toBe('ar');
     expect(pickUiLanguage(['ES-mx'])).toBe('es');
+  });
+});
+
+describe('UI languages', () => {
+  it('are the ten product languages, each named in its own language and script', () => {
+    expect([...UI_LANGUAGES].sort()).toEqual(['ar', 'de', 'en', 'es', 'fr', 'it', 'ja', 'nl', 'pt', 'zh']);
+    expect(UI_LANGUAGES.map(uiLanguageName)).toEqual([
+      'English', 'Español', 'Français', 'Deutsch', 'Português', 'Italiano', 'Nederlands', '日本語', '简体中文', 'العربية',
+    ]);
+  });
+});
+
+describe('portalLanguage', () => {
+  const ceo = (outputLanguage: string | null, language: string | null = null) => ({ role: 'ceo', language, outputLanguage });
+
+  it("a customer's people get the customer's output language when the UI speaks it, else English", () => {
+    expect(portalLanguage(ceo('ja'), null)).toBe('ja');
+    expect(portalLanguage({ role: 'admin', language: null, outputLanguage: 'ar' }, null)).toBe('ar');
+    expect(portalLanguage(ceo('ko'), null)).toBe('en');
+    expect(portalLanguage(ceo(null), null)).toBe('en');
+  });
+
+  it("the user's own choice wins: the account's first, then this device's", () => {
+    expect(portalLanguage(ceo('ja', 'fr'), 'de')).toBe('fr');
+    expect(portalLanguage(ceo('ja'), 'de')).toBe('de');
+    expect(portalLanguage(ceo('ja', 'xx'), 'zz')).toBe('ja');
+  });
+
+  it('operators keep their device language unless they chose one', () => {
+    expect(portalLanguage({ role: 'operator', language: null, outputLanguage: 'ja' }, null)).toBeNull();
+    expect(portalLanguage({ role: 'operator', language: null, outputLanguage: 'ja' }, 'nl')).toBe('nl');
+    expect(portalLanguage({ role: 'operator', language: 'it', outputLanguage: 'ja' }, 'nl')).toBe('it');
   });
 });
 
@@ -52,6 +92,6 @@ describe('ISO 639-1', () => {
       expect(isIso6391(lng), lng).toBe(true);
       expect(isUiLanguage(lng)).toBe(true);
     }
-    expect(isUiLanguage('zh')).toBe(false);
+    expect(isUiLanguage('ko')).toBe(false);
   });
 });

@@ -50,7 +50,7 @@ export function EnrollmentChart({ timeline }: { timeline: TTimeline }) {
           {t('chart.desc', {
             share: last ? formatPercent(last.share) : formatPercent(0),
             target: targetShare,
-            hours: target.hours,
+            count: target.hours,
           })}
         </desc>
         {[0, 0.25, 0.5, 0.75, 1].map((s) => (

@@ -82,7 +82,7 @@ function Stats({ summary, funnel, timeline }: { summary: TEnrollmentSummary; fun
     ? t('stats.targetReached', { share: targetShare, date: formatDateTime(timeline.reachedAt) })
     : timeline.target.at
       ? t('stats.targetBy', { share: targetShare, date: formatDateTime(timeline.target.at) })
-      : t('stats.targetNotStarted', { share: targetShare, hours: timeline.target.hours });
+      : t('stats.targetNotStarted', { share: targetShare, count: timeline.target.hours });
   return (
     <div className="stats">
       <div className="stat">

@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router';
 import { CHANNELS } from '../../../../shared/channels.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { formatDate } from '../../../lib/format.ts';
+import { outputLanguageLabel } from '../../../lib/languages-display.ts';
 import { errorCodeOf, fieldErrorsOf } from '../../../lib/trpc-errors.ts';
 import { uuidv4 } from '../../../lib/uuid.ts';
 import { useRefreshMe } from '../../session.ts';
@@ -67,7 +68,7 @@ export function CustomersPage() {
                 <tr key={c.id}>
                   <td>{c.name}</td>
                   <td>{c.ceoName}</td>
-                  <td>{c.outputLanguage}</td>
+                  <td lang={c.outputLanguage}>{outputLanguageLabel(c.outputLanguage)}</td>
                   <td>{formatDate(c.createdAt)}</td>
                   <td>
                     <button type="button" className="secondary" onClick={() => void workOn(c.id)}>

@@ -5,7 +5,7 @@ import type { TSession, TSessionStep } from '../../../../shared/schemas/onboardi
 import { formatClock, sessionClock, type ClockStep } from '../../../../shared/session-clock.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { FieldError } from '../../../components/FieldError.tsx';
-import { formatCalendarDate, formatDateTime, isolate } from '../../../lib/format.ts';
+import { formatCalendarDate, formatDateTime, formatNumber, isolate } from '../../../lib/format.ts';
 import { errorCodeOf, fieldErrorsOf } from '../../../lib/trpc-errors.ts';
 import { useMe } from '../../session.ts';
 import { useTRPC } from '../../trpc.ts';
@@ -85,7 +85,7 @@ export function SessionPage() {
             <p className="muted">{t('session.clock.notStarted')}</p>
           )}
           {data.totalMinutes > stepsMinutes && (
-            <p className="muted">{t('session.clock.buffer', { minutes: data.totalMinutes - stepsMinutes })}</p>
+            <p className="muted">{t('session.clock.buffer', { minutes: formatNumber(data.totalMinutes - stepsMinutes) })}</p>
           )}
         </div>
 
@@ -128,12 +128,12 @@ export function SessionPage() {
                   step.mark ? (
                     <button type="button" className="secondary" onClick={() => setDialog({ kind: 'unmark', step: step.step })}>
                       {t('session.unmark')}
-                      <span className="visually-hidden"> — {t('session.unmarkStep', { step: step.step })}</span>
+                      <span className="visually-hidden"> — {t('session.unmarkStep', { step: formatNumber(step.step) })}</span>
                     </button>
                   ) : !step.done ? (
                     <button type="button" className="secondary" onClick={() => setDialog({ kind: 'mark', step: step.step })}>
                       {t('session.mark')}
-                      <span className="visually-hidden"> — {t('session.markStep', { step: step.step })}</span>
+                      <span className="visually-hidden"> — {t('session.markStep', { step: formatNumber(step.step) })}</span>
                     </button>
                   ) : null
                 ) : null
@@ -146,7 +146,7 @@ export function SessionPage() {
       {dialog && dialogStep && (
         <ReasonDialog
           title={t(dialog.kind === 'mark' ? 'session.dialog.markTitle' : 'session.dialog.unmarkTitle', {
-            step: dialogStep.step,
+            step: formatNumber(dialogStep.step),
             title: t(`steps.${dialogStep.step}.title` as 'steps.1.title'),
           })}
           pending={dialogMutation.isPending}
@@ -226,7 +226,7 @@ function StepItem({ step, clock, actions }: { step: TSessionStep; clock: ClockSt
       <dl className="session-step-times">
         <div>
           <dt>{t('session.columns.planned')}</dt>
-          <dd>{t('session.minutes', { minutes: step.minutes })}</dd>
+          <dd>{t('session.minutes', { minutes: formatNumber(step.minutes) })}</dd>
         </div>
         <div>
           <dt>{t('session.columns.elapsed')}</dt>
@@ -236,11 +236,14 @@ function StepItem({ step, clock, actions }: { step: TSessionStep; clock: ClockSt
       {rule && <p className="muted">{t(`session.rule.${rule}`)}</p>}
       {step.auto === 'links_generated' && step.system.counts && (
         <p className="muted">
-          {t('session.saw.links_generated', { employees: step.system.counts.employees ?? 0, links: step.system.counts.links ?? 0 })}
+          {t('session.saw.links_generated', {
+            employees: formatNumber(step.system.counts.employees ?? 0),
+            links: formatNumber(step.system.counts.links ?? 0),
+          })}
         </p>
       )}
       {step.auto === 'ceo_login' && step.system.counts && (
-        <p className="muted">{t('session.saw.ceo_login', { ceos: step.system.counts.ceos ?? 0 })}</p>
+        <p className="muted">{t('session.saw.ceo_login', { ceos: formatNumber(step.system.counts.ceos ?? 0) })}</p>
       )}
       {step.mark && (
         <p>

@@ -138,7 +138,7 @@ function UploadError({ outcome }: { outcome: Extract<UploadOutcome, { type: 'err
       {outcome.problem && (
         <p>
           {t(`problems.${outcome.problem}`, { detail: outcome.detail ?? '' })}{' '}
-          {outcome.line !== undefined && outcome.row !== undefined && t('problemAt', { line: outcome.line, row: outcome.row })}
+          {outcome.line !== undefined && outcome.row !== undefined && t('problemAt', { line: formatNumber(outcome.line), row: formatNumber(outcome.row) })}
         </p>
       )}
     </div>
@@ -164,7 +164,16 @@ function ImportReview({ importId, onClose }: { importId: string; onClose: () => 
           <span className="badge">{t(`recent.statuses.${data.status}`)}</span>{' '}
           {data.appliedAt && formatDateTime(data.appliedAt)}
         </p>
-        {data.summary && <p className="success">{t('apply.applied', data.summary)}</p>}
+        {data.summary && (
+          <p className="success">
+            {t('apply.applied', {
+              joiners: formatNumber(data.summary.joiners),
+              returning: formatNumber(data.summary.returning),
+              changed: formatNumber(data.summary.changed),
+              leavers: formatNumber(data.summary.leavers),
+            })}
+          </p>
+        )}
         <div className="actions">
           <button type="button" className="secondary" onClick={onClose}>
             {t('common:actions.back')}

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { UI_LANGUAGES, type UiLanguage } from '../../../../shared/languages.ts';
+import { UI_LANGUAGES, uiLanguageName, type UiLanguage } from '../../../../shared/languages.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { FieldError } from '../../../components/FieldError.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
@@ -125,8 +125,8 @@ export function SetupPage() {
             <select name="language" defaultValue="">
               <option value="">{t('setup.languageDefault')}</option>
               {UI_LANGUAGES.map((lng) => (
-                <option key={lng} value={lng}>
-                  {t(`common:languages.${lng}`)}
+                <option key={lng} value={lng} lang={lng}>
+                  {uiLanguageName(lng)}
                 </option>
               ))}
             </select>
