@@ -92,7 +92,7 @@ describe('storeCommunications', () => {
     expect(rows[0]!.employee_id).toBe(people.find((p) => p.displayName === 'José Núñez')!.id);
   });
 
-  it.skip('a withdraw purges, and re-ingesting the old records (even after granting again) brings nothing back', async () => {
+  it('a withdraw purges, and re-ingesting the old records (even after granting again) brings nothing back', async () => {
     const start = new Date(Date.now() - 20 * DAY);
     const c = await makeCustomer(db.handle, { count: 1, channels: ['email', 'messaging'] });
     const [a] = c.employees;
@@ -117,6 +117,7 @@ describe('storeCommunications', () => {
       idempotencyKey: crypto.randomUUID(),
       noticeVersionId: view.notice.versionId,
       language: 'en',
+      acknowledged: true,
     });
     const reingest = await ingest(db.handle, c.customerId, old);
     expect(reingest.stored).toBe(0);
