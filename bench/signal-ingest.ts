@@ -20,7 +20,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { CHANNELS, type Channel } from '../shared/channels.ts';
@@ -142,6 +142,39 @@ async function startServer(): Promise<ChildProcess> {
   return child;
 }
 
+/**
+ * CPU seconds used so far by a process (and its reaped children), from /proc. The machine is shared, so wall-clock
+ * throughput depends on what else runs; CPU per record does not, and gives the ceiling on two dedicated cores.
+ */
+const TICKS = 100;
+function cpuSeconds(pid: number, withChildren = false): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]));
+    return (utime! + stime! + (withChildren ? cutime! + cstime! : 0)) / TICKS;
+  } catch {
+    return 0;
+  }
+}
+/** PostgreSQL's CPU: the postmaster (with exited backends) plus its live backends. */
+function postgresCpu(): number {
+  const port = new URL(databaseUrl!).port;
+  const pidFile = `/tmp/panops-pg-${port}/postmaster.pid`;
+  if (!existsSync(pidFile)) return NaN;
+  const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  let total = cpuSeconds(postmaster, true);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.split(') ')[1]!.split(' ')[1]) === postmaster) total += cpuSeconds(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
 const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
 function postBatch(secret: string, body: Buffer): Promise<TIngestResponse> {
   return new Promise((resolve, reject) => {
@@ -237,11 +270,22 @@ async function main() {
   const server = await startServer();
   const http = emptyTotals();
   let httpRun;
+  let httpCpu;
   try {
     console.log(`HTTP: ${COUNT.toLocaleString('en')} records, batches of ${BATCH}, ${CLIENTS} clients`);
+    const before = { server: cpuSeconds(server.pid!), pg: postgresCpu(), bench: cpuSeconds(process.pid) };
     httpRun = await run(COUNT, SEED, 'http', people, async (batch) => {
       add(http, await postBatch(secret, Buffer.from(JSON.stringify({ records: batch.map(wire) }))));
     });
+    const perThousand = (seconds: number) => +((seconds * 1000 * 1000) / COUNT).toFixed(1);
+    const server_ = perThousand(cpuSeconds(server.pid!) - before.server);
+    const pg = perThousand(postgresCpu() - before.pg);
+    httpCpu = {
+      msPer1000: { server: server_, postgres: pg, loadGenerator: perThousand(cpuSeconds(process.pid) - before.bench) },
+      // Server and PostgreSQL alone on two dedicated cores, if the work spread perfectly over both.
+      ceilingPerSecondOnTwoCores: Math.round((2 * 1000 * 1000) / (server_ + pg)),
+      loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+    };
   } finally {
     server.kill('SIGTERM');
     agent.destroy();
@@ -278,7 +322,7 @@ async function main() {
     employees: EMPLOYEES,
     clients: CLIENTS,
     batch: BATCH,
-    http: { records: COUNT, ...httpRun, ...http, refusedSharePercent: refusedShare },
+    http: { records: COUNT, ...httpRun, ...http, refusedSharePercent: refusedShare, cpu: httpCpu },
     service: { records: SERVICE_COUNT, ...serviceRun, ...service },
     dataset: { rows: stats?.n, languages, channels, tableSize: size?.table, indexSize: size?.indexes },
     targetPerSecond: TARGET_PER_SECOND,
@@ -309,6 +353,7 @@ async function main() {
     `HTTP: ${httpRun?.perSecond.toLocaleString('en')} records/s (${refusedShare} % refused) — target ${TARGET_PER_SECOND.toLocaleString('en')}/s ${result.metHttp ? 'met' : 'NOT met'}; ` +
       `service level: ${serviceRun.perSecond.toLocaleString('en')} records/s ${result.metService ? 'met' : 'NOT met'}`,
   );
+  console.log(`CPU per 1,000 records over HTTP: ${JSON.stringify(httpCpu)}`);
   // Peak RSS of the bench process, for the record.
   console.log(`load generator VmHWM: ${/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]} kB`);
 }
