@@ -49,7 +49,9 @@ export function Manage() {
   );
 }
 
-type Outcome = { action: 'grant' | 'withdraw'; channels: Channel[]; recordedAt: string };
+// The receipt's count uses toLocaleString rather than lib/format's formatNumber, which would be pulled into a
+// chunk the /enroll route loads (its bundle size is a target, see bench:consent).
+type Outcome = { action: 'grant' | 'withdraw'; channels: Channel[]; recordedAt: string; removed: number };
 
 function ManageConsent({ manageToken, onForget }: { manageToken: string; onForget: () => void }) {
   const { t } = useTranslation(['manage', 'common']);
@@ -102,7 +104,7 @@ function ManageConsent({ manageToken, onForget }: { manageToken: string; onForge
           {outcome.channels.length === 0
             ? t('nothingChanged')
             : outcome.action === 'withdraw'
-              ? t('withdrawn', { channels: channelNames(outcome.channels), time: formatTime(outcome.recordedAt) })
+              ? `${t('withdrawn', { channels: channelNames(outcome.channels), time: formatTime(outcome.recordedAt) })} ${t('removed', { n: outcome.removed.toLocaleString(language) })}`
               : t('granted', { channels: channelNames(outcome.channels), time: formatTime(outcome.recordedAt) })}
         </p>
       )}
