@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from '../trpc.ts';
 import { adminRouter } from './admin.ts';
+import { archiveRouter } from './archive.ts';
 import { checksRouter } from './checks.ts';
 import { consentRouter } from './consent.ts';
 import { customersRouter } from './customers.ts';
@@ -19,6 +20,7 @@ export const appRouter = router({
   links: linksRouter,
   admin: adminRouter,
   checks: checksRouter,
+  archive: archiveRouter,
 });
 
 export type AppRouter = typeof appRouter;
