@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServices } from '../../server/context.ts';
+import { auditLog } from '../../server/db/schema.ts';
+import { withTenant } from '../../server/db/tenant.ts';
 import { ARCHIVE_PAGE_SIZE } from '../../shared/schemas/archive.ts';
 import { callerFor, enroll, grantAll } from '../helpers/caller.ts';
 import { commRecord, ingest } from '../helpers/communications.ts';
@@ -212,9 +215,13 @@ describe(`archive (${testDbKind})`, () => {
     expect(en.markdown).toContain('**Answer** — Incomplete');
 
     // The export is audited.
-    const audit = await t.owner(`select action, target from audit_log where customer_id = $1 and action = 'archive.export'`, [w.customerId]);
-    expect(audit).toHaveLength(2);
-    expect(audit[0]!.target).toBe(s);
+    const audit = await withTenant(t.handle, w.customerId, (tx) =>
+      tx.select().from(auditLog).where(and(eq(auditLog.customerId, w.customerId), eq(auditLog.action, 'archive.export'))).orderBy(auditLog.occurredAt),
+    );
+    expect(audit.map((a) => [a.target, a.actorUserId, a.details])).toEqual([
+      [s, w.ceo.id, { language: 'fr' }],
+      [s, w.ceo.id, { language: 'en' }],
+    ]);
   });
 
   it("keeps customers apart: B's CEO never reaches A's sessions, and A's turn never shows B's records", async () => {
