@@ -5,6 +5,7 @@ import { checksRouter } from './checks.ts';
 import { consentRouter } from './consent.ts';
 import { customersRouter } from './customers.ts';
 import { enrollmentRouter } from './enrollment.ts';
+import { insightsRouter } from './insights.ts';
 import { linksRouter } from './links.ts';
 import { onboardingRouter } from './onboarding.ts';
 import { rosterRouter } from './roster.ts';
@@ -21,6 +22,7 @@ export const appRouter = router({
   admin: adminRouter,
   checks: checksRouter,
   archive: archiveRouter,
+  insights: insightsRouter,
 });
 
 export type AppRouter = typeof appRouter;
