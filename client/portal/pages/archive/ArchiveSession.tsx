@@ -153,7 +153,7 @@ function Turn({ turn }: { turn: TArchivedTurn }) {
           <p className="no-print">
             <button
               type="button"
-              className="link-button"
+              className="link"
               aria-expanded={showRetrieved}
               onClick={() => setShowRetrieved(!showRetrieved)}
             >
