@@ -6,8 +6,8 @@
  *   complementary buckets that would reveal it through the week's published total (suppressedGroups, the admin
  *   panel's rule). A person can write on several channels, so for channels the people hidden buckets cover are
  *   counted as distinct people (from each person's channel combination), not summed. Empty buckets show 0.
- * - terms: a term appears only if at least MIN_GROUP_SIZE distinct people used it in the window shown; a count
- *   from fewer people is null, and trends treat it as zero, so no hidden count shapes what is shown.
+ * - terms: a term appears only if at least MIN_GROUP_SIZE distinct people used it in the window shown; a share
+ *   from fewer people is null, and trends treat it as zero, so no hidden figure shapes what is shown.
  */
 import { sql } from 'drizzle-orm';
 import { CHANNELS, type Channel } from '../../shared/channels.ts';
@@ -76,7 +76,7 @@ export async function activity(tx: Tx, customerId: string, now: Date): Promise<T
     tx.execute(sql`select channels from customers where id = ${customerId}`),
     tx.execute(sql`
       with per_person as materialized (
-        select least(${ACTIVITY_WEEKS - 1}, floor(extract(epoch from (${at(now)} - c.occurred_at)) / ${WEEK_MS / 1000}))::int as ago,
+        select least(${ACTIVITY_WEEKS - 1}, floor(date_part('epoch', ${at(now)} - c.occurred_at) / ${WEEK_MS / 1000}))::int as ago,
           c.employee_id, ${perChannel}
         from communications c
         where c.customer_id = ${customerId} and c.occurred_at > ${at(start)} and c.occurred_at <= ${at(now)}
@@ -160,13 +160,21 @@ const TERM_FILTER = {
 
 /** Share growth beyond which a term is rising (or, inverted, falling). */
 const TREND_RATIO = 1.25;
+/**
+ * The terms read a time-stratified sample, not every message: each window is cut into 2-hour slices and at most
+ * SAMPLE_PER_SLICE messages of each slice are read (an index range scan per slice). Up to ~10,000 messages in all,
+ * whatever the size of the store, and every message when the store is small. Figures are shares of the messages
+ * read; people are counted in the sample, so a term shown was used by at least MIN_GROUP_SIZE people in fact.
+ */
+const SLICE_HOURS = 2;
+const SAMPLE_PER_SLICE = 60;
 
 type TermRow = { lexeme: string; cur_docs: number; cur_people: number; prev_docs: number; prev_people: number };
 
-export function trendOf(current: number, previous: number, currentTotal: number, previousTotal: number): TTermTrend {
+export function trendOf(current: number, previous: number): TTermTrend {
   if (previous === 0) return current === 0 ? 'steady' : 'new';
   if (current === 0) return 'gone';
-  const ratio = current / Math.max(currentTotal, 1) / (previous / Math.max(previousTotal, 1));
+  const ratio = current / previous;
   if (ratio >= TREND_RATIO) return 'rising';
   if (ratio <= 1 / TREND_RATIO) return 'falling';
   return 'steady';
@@ -175,18 +183,32 @@ export function trendOf(current: number, previous: number, currentTotal: number,
 export async function terms(tx: Tx, customerId: string, now: Date): Promise<TTerms> {
   const mid = new Date(now.getTime() - TERM_WINDOW_DAYS * DAY_MS);
   const start = new Date(now.getTime() - 2 * TERM_WINDOW_DAYS * DAY_MS);
-  const window = sql`c.customer_id = ${customerId} and c.occurred_at > ${at(start)} and c.occurred_at <= ${at(now)}`;
-  // Lexemes per person first (a hash aggregate), then people per lexeme as a plain count.
+  const slices = (2 * TERM_WINDOW_DAYS * 24) / SLICE_HOURS;
+  const sample = sql`
+    slices as (
+      select s, ${at(start)} + s * interval '${sql.raw(String(SLICE_HOURS))} hours' as t0,
+        ${at(start)} + (s + 1) * interval '${sql.raw(String(SLICE_HOURS))} hours' as t1
+      from generate_series(0, ${slices - 1}::int) as s),
+    sample as (
+      select sl.s, sl.t0 >= ${at(mid)} as cur, d.employee_id, d.fts
+      from slices sl cross join lateral (
+        select c.employee_id, c.fts from communications c
+        where c.customer_id = ${customerId} and c.occurred_at > sl.t0 and c.occurred_at <= least(sl.t1, ${at(now)})
+        order by c.occurred_at
+        limit ${SAMPLE_PER_SLICE}) as d)`;
   const [totalsResult, termResult] = await Promise.all([
     tx.execute(sql`
-      select count(*) filter (where c.occurred_at > ${at(mid)})::int as cur, count(*) filter (where c.occurred_at <= ${at(mid)})::int as prev
-      from communications c where ${window}`),
+      with ${sample}, per_slice as (select s, cur, count(*)::int as n from sample group by s, cur)
+      select coalesce(sum(n) filter (where cur), 0)::int as cur, coalesce(sum(n) filter (where not cur), 0)::int as prev,
+        count(*) filter (where n >= ${SAMPLE_PER_SLICE})::int as capped
+      from per_slice`),
+    // Lexemes per person first (a hash aggregate), then people per lexeme as a plain count.
     tx.execute(sql`
-      with pairs as (
-        select l.lexeme, c.employee_id, c.occurred_at > ${at(mid)} as cur, count(*)::int as n
-        from communications c cross join lateral unnest(c.fts) as l(lexeme, positions, weights)
-        where ${window}
-          and l.lexeme !~ ${TERM_FILTER.exclude}
+      with ${sample},
+      pairs as (
+        select l.lexeme, d.employee_id, d.cur, count(*)::int as n
+        from sample d cross join lateral unnest(d.fts) as l(lexeme, positions, weights)
+        where l.lexeme !~ ${TERM_FILTER.exclude}
           and (char_length(l.lexeme) >= 3 or (char_length(l.lexeme) = 2 and l.lexeme ~ ${TERM_FILTER.cjk}))
         group by 1, 2, 3)
       select lexeme,
@@ -198,39 +220,69 @@ export async function terms(tx: Tx, customerId: string, now: Date): Promise<TTer
       order by greatest(coalesce(sum(n) filter (where cur), 0), coalesce(sum(n) filter (where not cur), 0)) desc, lexeme
       limit 400`),
   ]);
-  const [totals] = rowsOf<{ cur: number; prev: number }>(totalsResult);
+  const totals = rowsOf<{ cur: number; prev: number; capped: number }>(totalsResult)[0] ?? { cur: 0, prev: 0, capped: 0 };
   const rows = rowsOf<TermRow>(termResult);
-  // What may be shown: a window's count only from enough people; anything else is null and counts as zero.
-  const shown = (docs: number, people: number) => (people >= MIN_GROUP_SIZE ? docs : null);
+  // What may be shown: a window's share only from enough people; anything else is null and counts as zero.
+  const shown = (docs: number, people: number, total: number) => (people >= MIN_GROUP_SIZE && total > 0 ? docs / total : null);
   const term = (r: TermRow): Omit<TTerm, 'term'> & { lexeme: string } => {
-    const current = shown(r.cur_docs, r.cur_people);
-    const previous = shown(r.prev_docs, r.prev_people);
-    return { lexeme: r.lexeme, current, previous, trend: trendOf(current ?? 0, previous ?? 0, totals?.cur ?? 0, totals?.prev ?? 0) };
+    const current = shown(r.cur_docs, r.cur_people, totals.cur);
+    const previous = shown(r.prev_docs, r.prev_people, totals.prev);
+    return { lexeme: r.lexeme, current, previous, trend: trendOf(current ?? 0, previous ?? 0) };
   };
   const all = rows.map(term);
-  const top = all
+  const topCandidates = all
     .filter((t) => t.current !== null)
     .sort((a, b) => b.current! - a.current! || a.lexeme.localeCompare(b.lexeme))
-    .slice(0, TOP_TERMS);
-  const falling = all
+    .slice(0, 3 * TOP_TERMS);
+  const fallingCandidates = all
     .filter((t) => t.previous !== null && (t.trend === 'falling' || t.trend === 'gone'))
-    .sort((a, b) => drop(b, totals) - drop(a, totals) || a.lexeme.localeCompare(b.lexeme))
-    .slice(0, FALLING_TERMS);
-  const words = await surfaceForms(tx, customerId, [...new Set([...top, ...falling].map((t) => t.lexeme))], start, now);
+    .sort((a, b) => drop(b) - drop(a) || a.lexeme.localeCompare(b.lexeme))
+    .slice(0, 3 * FALLING_TERMS);
+  const lexemes = [...new Set([...topCandidates, ...fallingCandidates].map((t) => t.lexeme))];
+  const [words, names] = await Promise.all([surfaceForms(tx, customerId, lexemes, start, now), nameTokens(tx, customerId)]);
+  // People's names are not topics (and would single people out); greetings and filler say nothing.
+  const meaningful = (t: { lexeme: string }) => {
+    const word = fold(words.get(t.lexeme) ?? t.lexeme);
+    return !names.has(word) && !names.has(t.lexeme) && !FILLER.has(word);
+  };
   const named = ({ lexeme, ...t }: Omit<TTerm, 'term'> & { lexeme: string }): TTerm => ({ term: words.get(lexeme) ?? lexeme, ...t });
   return {
     minGroupSize: MIN_GROUP_SIZE,
     current: { from: mid.toISOString(), to: now.toISOString() },
     previous: { from: start.toISOString(), to: mid.toISOString() },
-    top: top.map(named),
-    falling: falling.map(named),
+    sample: { current: totals.cur, previous: totals.prev, estimated: totals.capped > 0 },
+    top: topCandidates.filter(meaningful).slice(0, TOP_TERMS).map(named),
+    falling: fallingCandidates.filter(meaningful).slice(0, FALLING_TERMS).map(named),
   };
 }
 
-/** How much of the window's share a term lost (shown counts only). */
-function drop(t: Pick<TTerm, 'current' | 'previous'>, totals: { cur: number; prev: number } | undefined) {
-  return (t.previous ?? 0) / Math.max(totals?.prev ?? 0, 1) - (t.current ?? 0) / Math.max(totals?.cur ?? 0, 1);
+const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** Greetings, sign-offs and time words of everyday messages (en, es, fr, de), compared without accents. */
+const FILLER = new Set(
+  [
+    'thanks', 'thank', 'please', 'hi', 'hello', 'hey', 'regards', 'best', 'cheers', 'ok', 'okay', 'yes', 'yeah', 'sure',
+    'great', 'good', 'week', 'today', 'tomorrow', 'yesterday', 'new', 'need', 'needs', 'get', 'got', 'let', 'know',
+    'think', 'also', 'just', 'will', 'can', 'one', 'see', 'via', 'team', 'update', 'updates', 'morning', 'afternoon',
+    'gracias', 'hola', 'saludos', 'buenos', 'dias', 'semana', 'hoy', 'manana', 'equipo', 'favor',
+    'merci', 'bonjour', 'cordialement', 'semaine', 'aujourd', 'demain', 'equipe',
+    'danke', 'hallo', 'grusse', 'gruss', 'woche', 'heute', 'morgen',
+  ].map(fold),
+);
+
+/** Every word of the customer's employees' names, lower case without accents. */
+async function nameTokens(tx: Tx, customerId: string): Promise<Set<string>> {
+  const rows = rowsOf<{ token: string }>(
+    await tx.execute(sql`
+      select distinct lower(t) as token
+      from employees e cross join lateral regexp_split_to_table(e.display_name, ${"[\\s.,'-]+"}) as t
+      where e.customer_id = ${customerId} and t <> ''`),
+  );
+  return new Set(rows.map((r) => fold(r.token)));
 }
+
+/** How much share a term lost (shown figures only). */
+const drop = (t: Pick<TTerm, 'current' | 'previous'>) => (t.previous ?? 0) - (t.current ?? 0);
 
 /**
  * Stemmed lexemes read badly ("compani", "hire"): show the word people actually wrote — the most frequent word of a

@@ -40,9 +40,9 @@ export type TTermTrend = z.infer<typeof ZTermTrend>;
 export const ZTerm = z
   .object({
     term: z.string(),
-    /** Messages containing the term; null when fewer than MIN_GROUP_SIZE people used it in that window. */
-    current: z.number().int().nonnegative().nullable(),
-    previous: z.number().int().nonnegative().nullable(),
+    /** Share of the window's messages (read) containing the term; null when fewer than MIN_GROUP_SIZE people used it. */
+    current: z.number().min(0).max(1).nullable(),
+    previous: z.number().min(0).max(1).nullable(),
     trend: ZTermTrend,
   })
   .strict();
@@ -53,6 +53,10 @@ export const ZTerms = z
     minGroupSize: z.number().int().positive(),
     current: ZWindow,
     previous: ZWindow,
+    /** Messages read per window; `estimated` when the store had more than the sample takes (figures are then shares of a sample). */
+    sample: z
+      .object({ current: z.number().int().nonnegative(), previous: z.number().int().nonnegative(), estimated: z.boolean() })
+      .strict(),
     /** The most used terms of the last 7 days. */
     top: z.array(ZTerm),
     /** Terms used much less than in the 7 days before. */

@@ -119,9 +119,11 @@ describe(`Signal dashboard (${testDbKind})`, () => {
   it('shows terms of the last 7 days against the 7 before, only when used by at least 5 people, as written', async () => {
     const c = await company({ Sales: 6, Ops: 6 });
     const [s, o] = [c.byDepartment.Sales!, c.byDepartment.Ops!];
+    // A colleague's name is never a topic, however many people write it.
+    await withTenant(t.handle, c.customerId, (tx) => tx.update(employees).set({ displayName: 'Fatima Haddad' }).where(inArray(employees.id, [o[5]!.id])));
     await ingest(t.handle, c.customerId, [
       // Last 7 days: pipeline 6 people × 2, hiring 5 people, merger 4 people.
-      ...says(s, 'email', daysAgo(1), 'About the pipeline.', 2),
+      ...says(s, 'email', daysAgo(1), 'About the pipeline with Fatima.', 2),
       ...says(o.slice(0, 5), 'email', daysAgo(2), 'About the hiring.'),
       ...says(o.slice(0, 4), 'messaging', daysAgo(3), 'About the merger.'),
       // The 7 days before: pipeline 5 people, budget 6 people, hiring 3 people.
@@ -135,13 +137,23 @@ describe(`Signal dashboard (${testDbKind})`, () => {
     ]);
     const terms = await c.api.terms();
     expect(terms.current.to).toBe(NOW.toISOString());
+    // Shares of the messages of each window: 33 in the last 7 days, 26 in the 7 before (all read: a small store).
+    expect(terms.sample).toEqual({ current: 33, previous: 26, estimated: false });
     expect(terms.top).toEqual([
-      { term: 'pipeline', current: 12, previous: 5, trend: 'rising' },
-      { term: 'hiring', current: 5, previous: null, trend: 'new' },
+      { term: 'pipeline', current: 12 / 33, previous: 5 / 26, trend: 'rising' },
+      { term: 'hiring', current: 5 / 33, previous: null, trend: 'new' },
     ]);
-    expect(terms.falling).toEqual([{ term: 'budgets', current: null, previous: 6, trend: 'gone' }]);
+    expect(terms.falling).toEqual([{ term: 'budgets', current: null, previous: 6 / 26, trend: 'gone' }]);
     const shown = [...terms.top, ...terms.falling].map((x) => x.term).join(' ');
-    expect(shown).not.toMatch(/merger|lawsuit|\d/);
+    expect(shown).not.toMatch(/merger|lawsuit|fatima|\d/i);
+  });
+
+  it('reads a time-stratified sample of a large store and says the figures are estimates', async () => {
+    const c = await company({ Sales: 5 });
+    await ingest(t.handle, c.customerId, says(c.byDepartment.Sales!, 'email', daysAgo(1.3), 'About the pipeline.', 14));
+    const terms = await c.api.terms();
+    expect(terms.sample).toEqual({ current: 60, previous: 0, estimated: true });
+    expect(terms.top).toEqual([{ term: 'pipeline', current: 1, previous: null, trend: 'new' }]);
   });
 
   it('is the CEO’s only, and one customer never sees another’s activity', async () => {

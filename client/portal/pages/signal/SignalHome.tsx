@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import type { TActivity, TTerm, TTermTrend, TTerms } from '../../../../shared/schemas/insights.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
+import { currentLanguage } from '../../../i18n/index.ts';
 import { formatDate, formatNumber } from '../../../lib/format.ts';
 import { errorCodeOf } from '../../../lib/trpc-errors.ts';
 import { useMe } from '../../session.ts';
@@ -92,6 +93,10 @@ export function SignalHome() {
   );
 }
 
+/** Shares of messages are often small: one decimal. */
+const formatShare = (share: number) =>
+  new Intl.NumberFormat(currentLanguage(), { style: 'percent', maximumFractionDigits: 1 }).format(share);
+
 const visibleTotal = (cells: ChartSeries['cells']) => cells.reduce((n, c) => n + (c.suppressed ? 0 : c.count), 0);
 
 function Activity({ data }: { data: TActivity }) {
@@ -141,6 +146,11 @@ function Terms({ data }: { data: TTerms }) {
   return (
     <>
       <p className="muted">{t('terms.intro', { min, from: formatDate(data.current.from), to: formatDate(data.current.to) })}</p>
+      <p className="muted">
+        {t('terms.shareNote')}{' '}
+        {data.sample.estimated &&
+          t('terms.estimated', { current: formatNumber(data.sample.current), previous: formatNumber(data.sample.previous) })}
+      </p>
       {data.top.length === 0 ? <p>{t('terms.empty', { min })}</p> : <TermTable terms={data.top} caption={t('terms.title')} min={min} />}
       {data.falling.length > 0 && (
         <>
@@ -155,7 +165,7 @@ function Terms({ data }: { data: TTerms }) {
 function TermTable({ terms, caption, min }: { terms: TTerm[]; caption: string; min: string }) {
   const { t } = useTranslation('insights');
   const figure = (n: number | null) =>
-    n === null ? <td className="suppressed">{t('terms.fewer', { min })}</td> : <td className="num">{formatNumber(n)}</td>;
+    n === null ? <td className="suppressed">{t('terms.fewer', { min })}</td> : <td className="num">{formatShare(n)}</td>;
   return (
     <div className="table-scroll">
       <table className="table">
