@@ -10,7 +10,8 @@
  *   2. The CEO's Archive: 200 sessions of 5 turns citing stored records.
  *   3. Each query runs BENCH_RUNS times (default 20) after a warm-up: p50/p95.
  *
- * Target: p95 ≤ 1,000 ms for each dashboard query at 1,000,000 records, ≤ 100 ms for each Archive query.
+ * Target: p95 ≤ 1,000 ms for each dashboard query computed afresh at 1,000,000 records; ≤ 100 ms for a cached
+ * dashboard read and for each Archive query.
  * Needs DATABASE_URL + MIGRATE_DATABASE_URL (see .ci/start-postgres.sh).
  * Knobs: BENCH_RECORDS (default 1000000), BENCH_PEOPLE (default 1000), BENCH_TEMPLATES (default 20000), BENCH_RUNS.
  */
@@ -19,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { CHANNELS } from '../shared/channels.ts';
+import { DASHBOARD_FRESH_MINUTES } from '../shared/schemas/insights.ts';
 import { createContextInner } from '../server/context.ts';
 import { openDb, rowsOf } from '../server/db/client.ts';
 import { signalSessions, signalTurns } from '../server/db/schema.ts';
@@ -185,23 +187,29 @@ async function main() {
     await withTenant(db, customerId, (tx) => tx.execute(sql`select id from signal_sessions order by updated_at desc limit 1`)),
   )[0]!.id;
 
-  const caller = createCaller(
-    createContextInner({
-      db,
-      user: {
-        id: ceoId,
-        email: 'ceo@bench.example',
-        name: 'Bench CEO',
-        role: 'ceo',
-        customerId,
-        language: null,
-        activeCustomerId: null,
-        sessionToken: 'bench',
-      },
-      meta: { ipAddress: '127.0.0.1', userAgent: 'bench' },
-      now: () => now,
-    }),
-  );
+  // Dashboard figures are kept for DASHBOARD_FRESH_MINUTES; each measured call runs at a clock that has moved past
+  // that, so every run computes them (cold), and one more call at the same clock measures a cached read.
+  let clock = now.getTime();
+  const callerAt = (at: number) =>
+    createCaller(
+      createContextInner({
+        db,
+        user: {
+          id: ceoId,
+          email: 'ceo@bench.example',
+          name: 'Bench CEO',
+          role: 'ceo',
+          customerId,
+          language: null,
+          activeCustomerId: null,
+          sessionToken: 'bench',
+        },
+        meta: { ipAddress: '127.0.0.1', userAgent: 'bench' },
+        now: () => new Date(at),
+      }),
+    );
+  const caller = callerAt(clock);
+  const cold = () => callerAt((clock += (DASHBOARD_FRESH_MINUTES + 1) * 60_000));
 
   const activity = await caller.insights.activity();
   const terms = await caller.insights.terms();
@@ -210,8 +218,10 @@ async function main() {
     terms.top.slice(0, 8).map((x) => `${x.term} ${x.current} (${x.trend})`).join(', '));
 
   const queries: Record<string, { run: () => Promise<unknown>; target: number }> = {
-    'insights.activity': { run: () => caller.insights.activity(), target: TARGET_DASHBOARD_P95_MS },
-    'insights.terms': { run: () => caller.insights.terms(), target: TARGET_DASHBOARD_P95_MS },
+    'insights.activity (cold)': { run: () => cold().insights.activity(), target: TARGET_DASHBOARD_P95_MS },
+    'insights.terms (cold)': { run: () => cold().insights.terms(), target: TARGET_DASHBOARD_P95_MS },
+    'insights.activity (cached)': { run: () => caller.insights.activity(), target: TARGET_ARCHIVE_P95_MS },
+    'insights.terms (cached)': { run: () => caller.insights.terms(), target: TARGET_ARCHIVE_P95_MS },
     'archive.sessions': { run: () => caller.archive.sessions({}), target: TARGET_ARCHIVE_P95_MS },
     'archive.sessions page 5': { run: () => caller.archive.sessions({ page: 5 }), target: TARGET_ARCHIVE_P95_MS },
     'archive.search': { run: () => caller.archive.search({ q: 'supplier delay' }), target: TARGET_ARCHIVE_P95_MS },

@@ -14,6 +14,7 @@ import { CHANNELS, type Channel } from '../../shared/channels.ts';
 import { MIN_GROUP_SIZE } from '../../shared/onboarding.ts';
 import {
   ACTIVITY_WEEKS,
+  DASHBOARD_FRESH_MINUTES,
   FALLING_TERMS,
   TERM_WINDOW_DAYS,
   TOP_TERMS,
@@ -30,6 +31,30 @@ import { suppressedGroups } from './admin.ts';
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
 const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
+/**
+ * Dashboard figures are weekly and 7-day aggregates; on a store of a million messages computing them reads most of
+ * it (seconds), so they are kept per customer for FRESH_MS. A withdraw must take effect at once, so the newest
+ * purge is part of the key: after one, the figures are computed again. New messages show within FRESH_MS.
+ */
+const FRESH_MS = DASHBOARD_FRESH_MINUTES * 60_000;
+const CACHE_LIMIT = 200;
+const cache = new Map<string, { at: number; value: unknown }>();
+
+async function cached<T>(tx: Tx, kind: string, customerId: string, now: Date, compute: () => Promise<T>): Promise<T> {
+  const [purge] = rowsOf<{ last: string | null; n: number }>(
+    await tx.execute(sql`select max(purged_at)::text as last, count(*)::int as n from communication_purges where customer_id = ${customerId}`),
+  );
+  const key = `${kind}:${customerId}:${purge?.last ?? ''}:${purge?.n ?? 0}`;
+  const hit = cache.get(key);
+  const age = hit ? now.getTime() - hit.at : Infinity;
+  if (hit && age >= 0 && age < FRESH_MS) return hit.value as T;
+  const value = await compute();
+  cache.delete(key);
+  cache.set(key, { at: now.getTime(), value });
+  while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  return value;
+}
 
 /* ------------------------------------------------------------------------------------------------------------ *
  * Activity by channel and department.
@@ -55,7 +80,11 @@ function suppressWeek(people: readonly number[], counts: readonly number[], cove
   return counts.map((count, i) => (hiddenBuckets.has(i) ? { suppressed: true } : { suppressed: false, count }));
 }
 
-export async function activity(tx: Tx, customerId: string, now: Date): Promise<TActivity> {
+export function activity(tx: Tx, customerId: string, now: Date): Promise<TActivity> {
+  return cached(tx, 'activity', customerId, now, () => computeActivity(tx, customerId, now));
+}
+
+async function computeActivity(tx: Tx, customerId: string, now: Date): Promise<TActivity> {
   const start = new Date(now.getTime() - ACTIVITY_WEEKS * WEEK_MS);
   const perChannel = sql.join(
     CHANNELS.map((ch) => sql`count(*) filter (where c.channel = ${ch})::int as ${sql.identifier(ch)}`),
@@ -180,7 +209,11 @@ export function trendOf(current: number, previous: number): TTermTrend {
   return 'steady';
 }
 
-export async function terms(tx: Tx, customerId: string, now: Date): Promise<TTerms> {
+export function terms(tx: Tx, customerId: string, now: Date): Promise<TTerms> {
+  return cached(tx, 'terms', customerId, now, () => computeTerms(tx, customerId, now));
+}
+
+async function computeTerms(tx: Tx, customerId: string, now: Date): Promise<TTerms> {
   const mid = new Date(now.getTime() - TERM_WINDOW_DAYS * DAY_MS);
   const start = new Date(now.getTime() - 2 * TERM_WINDOW_DAYS * DAY_MS);
   const slices = (2 * TERM_WINDOW_DAYS * 24) / SLICE_HOURS;
@@ -263,7 +296,8 @@ const FILLER = new Set(
   [
     'thanks', 'thank', 'please', 'hi', 'hello', 'hey', 'regards', 'best', 'cheers', 'ok', 'okay', 'yes', 'yeah', 'sure',
     'great', 'good', 'week', 'today', 'tomorrow', 'yesterday', 'new', 'need', 'needs', 'get', 'got', 'let', 'know',
-    'think', 'also', 'just', 'will', 'can', 'one', 'see', 'via', 'team', 'update', 'updates', 'morning', 'afternoon',
+    'think', 'also', 'just', 'will', 'can', 'one', 'two', 'see', 'via', 'team', 'update', 'updates', 'morning', 'afternoon',
+    'weeks', 'day', 'days',
     'gracias', 'hola', 'saludos', 'buenos', 'dias', 'semana', 'hoy', 'manana', 'equipo', 'favor',
     'merci', 'bonjour', 'cordialement', 'semaine', 'aujourd', 'demain', 'equipe',
     'danke', 'hallo', 'grusse', 'gruss', 'woche', 'heute', 'morgen',

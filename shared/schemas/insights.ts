@@ -10,6 +10,8 @@ export const ACTIVITY_WEEKS = 8;
 export const TERM_WINDOW_DAYS = 7;
 export const TOP_TERMS = 15;
 export const FALLING_TERMS = 8;
+/** How long the server keeps computed dashboard figures (a withdraw refreshes them at once). */
+export const DASHBOARD_FRESH_MINUTES = 10;
 
 export const ZActivityCell = z.discriminatedUnion('suppressed', [
   z.object({ suppressed: z.literal(false), count: z.number().int().nonnegative() }).strict(),

@@ -170,6 +170,16 @@ describe(`Signal dashboard (${testDbKind})`, () => {
     await expect(callerAs(services, admin).insights.terms()).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
+  it('keeps computed figures for 10 minutes: new messages show after that', async () => {
+    const c = await company({ Sales: 5 });
+    await ingest(t.handle, c.customerId, says(c.byDepartment.Sales!, 'email', daysAgo(1)));
+    expect((await c.api.activity()).totals[latest]).toEqual({ suppressed: false, count: 5 });
+    await ingest(t.handle, c.customerId, says(c.byDepartment.Sales!, 'email', daysAgo(0.5)));
+    expect((await c.api.activity()).totals[latest]).toEqual({ suppressed: false, count: 5 });
+    const later = callerAs(services, c.ceo, { now: new Date(NOW.getTime() + 11 * 60_000) }).insights;
+    expect((await later.activity()).totals[latest]).toEqual({ suppressed: false, count: 10 });
+  });
+
   it('drops what a withdraw purged: one person fewer takes the week under 5 people', async () => {
     const c = await company({ Sales: 5 });
     await ingest(t.handle, c.customerId, says(c.byDepartment.Sales!, 'email', daysAgo(1), 'About the pipeline.'));

@@ -2,10 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import type { TActivity, TTerm, TTermTrend, TTerms } from '../../../../shared/schemas/insights.ts';
+import { DASHBOARD_FRESH_MINUTES, type TActivity, type TTerm, type TTermTrend, type TTerms } from '../../../../shared/schemas/insights.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { currentLanguage } from '../../../i18n/index.ts';
-import { formatDate, formatNumber } from '../../../lib/format.ts';
+import { formatDate, formatDateTime, formatNumber } from '../../../lib/format.ts';
 import { errorCodeOf } from '../../../lib/trpc-errors.ts';
 import { useMe } from '../../session.ts';
 import { useTRPC } from '../../trpc.ts';
@@ -93,6 +93,12 @@ export function SignalHome() {
   );
 }
 
+function AsOf({ iso }: { iso: string | undefined }) {
+  const { t } = useTranslation('insights');
+  if (!iso) return null;
+  return <p className="muted">{t('asOf', { time: formatDateTime(iso), minutes: formatNumber(DASHBOARD_FRESH_MINUTES) })}</p>;
+}
+
 /** Shares of messages are often small: one decimal. */
 const formatShare = (share: number) =>
   new Intl.NumberFormat(currentLanguage(), { style: 'percent', maximumFractionDigits: 1 }).format(share);
@@ -117,6 +123,7 @@ function Activity({ data }: { data: TActivity }) {
   return (
     <>
       <p className="muted">{t('activity.hiddenNote', { min })}</p>
+      <AsOf iso={data.weeks.at(-1)?.to} />
       <h3>{t('activity.byChannel')}</h3>
       <ActivityChart
         minGroupSize={data.minGroupSize}
@@ -151,6 +158,7 @@ function Terms({ data }: { data: TTerms }) {
         {data.sample.estimated &&
           t('terms.estimated', { current: formatNumber(data.sample.current), previous: formatNumber(data.sample.previous) })}
       </p>
+      <AsOf iso={data.current.to} />
       {data.top.length === 0 ? <p>{t('terms.empty', { min })}</p> : <TermTable terms={data.top} caption={t('terms.title')} min={min} />}
       {data.falling.length > 0 && (
         <>
