@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from '../trpc.ts';
 import { adminRouter } from './admin.ts';
+import { apiKeysRouter } from './api-keys.ts';
 import { archiveRouter } from './archive.ts';
 import { checksRouter } from './checks.ts';
 import { consentRouter } from './consent.ts';
@@ -21,6 +22,7 @@ export const appRouter = router({
   links: linksRouter,
   admin: adminRouter,
   checks: checksRouter,
+  apiKeys: apiKeysRouter,
   archive: archiveRouter,
   insights: insightsRouter,
 });
