@@ -22,6 +22,8 @@ const PUBLIC = /^(enrollment|consent)\.|^session\.me$/;
 /** Areas only the onboarding team and the customer admin may change or see. */
 const ONBOARDING =
   /^(roster|links|onboarding)\.|^customers\.(update|inviteUser)$|^checks\.(recordCheckIn|resendPending)$|^admin\.decideCorrection$/;
+/** CEO-only areas: the Signal dashboard and the Archive of the CEO's own sessions. */
+const CEO_ONLY = /^(archive|insights)\./;
 
 const paths = Object.keys(appRouter._def.procedures);
 
@@ -47,6 +49,19 @@ describe(`access to every procedure (${testDbKind})`, () => {
     const ceo = await makeUser(services, 'ceo', customerId);
     for (const path of paths.filter((p) => ONBOARDING.test(p))) {
       await expect(call(callerAs(services, ceo), path), path).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    }
+  });
+
+  it('refuses the customer admin and the operator every CEO-only procedure', async () => {
+    const { customerId } = await makeCustomer(t.handle, { count: 1 });
+    const admin = await makeUser(services, 'admin', customerId);
+    const operator = { ...(await makeUser(services, 'operator', null)), activeCustomerId: customerId };
+    const ceoOnly = paths.filter((p) => CEO_ONLY.test(p));
+    expect(ceoOnly.length).toBeGreaterThanOrEqual(5);
+    for (const user of [admin, operator]) {
+      for (const path of ceoOnly) {
+        await expect(call(callerAs(services, user), path), `${user.role} ${path}`).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      }
     }
   });
 });
