@@ -13,6 +13,8 @@ import { CLIENT_IP_HEADER, sessionFromHeaders } from './auth/auth.ts';
 import { createContextInner, requestMeta, type AppServices } from './context.ts';
 import { appRouter } from './routers/_app.ts';
 import { ROSTER_UPLOAD_PATH, rosterUploadHandler } from './roster/upload-route.ts';
+import { signalQueryHandler } from './signal/route.ts';
+import { SIGNAL_QUERY_PATH } from '../shared/schemas/signal.ts';
 
 type Next = () => void;
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
@@ -85,6 +87,7 @@ export async function createAppServer(opts: {
   });
   const web = await webMiddleware(opts.mode);
   const rosterUpload = rosterUploadHandler(opts.services, { trustProxy: opts.trustProxy ?? false });
+  const signalQuery = signalQueryHandler(opts.services);
 
   return createServer((req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
@@ -102,6 +105,7 @@ export async function createAppServer(opts: {
       return void authHandler(req, res);
     }
     if (url === ROSTER_UPLOAD_PATH || url.startsWith(`${ROSTER_UPLOAD_PATH}?`)) return void rosterUpload(req, res);
+    if (url === SIGNAL_QUERY_PATH) return void signalQuery(req, res);
     if (url.startsWith('/api/')) return sendJson(res, 404, { error: 'not_found' });
     web(req, res, () => sendJson(res, 404, { error: 'not_found' }));
   });

@@ -1,0 +1,152 @@
+/**
+ * Signal's retrieval: the k = 40 communications most relevant to a question, inside the CEO's tenant transaction
+ * (RLS) and with an explicit customer filter as well.
+ *
+ * Full text: every record is indexed with its own language's configuration (panops_en, panops_fr, …), so the
+ * question is turned into one tsquery per configuration and each record is matched and ranked (ts_rank_cd) against
+ * its own configuration's query. A question is usually a sentence, not a search expression, so its words are OR-ed
+ * and ranking rewards records that hold more of them close together; quotes, "or" and "-word" switch to web-search
+ * syntax (AND by default). Japanese and Chinese questions are segmented the way their records were at ingestion.
+ *
+ * Vectors: where pgvector gave `communications` an `embedding` column and an embeddings endpoint is configured, the
+ * nearest records by cosine distance are fused with the text ranking by reciprocal rank fusion. Neither exists on
+ * this machine, so that path is only exercised through `fuseRankings`.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Channel } from '../../shared/channels.ts';
+import type { TSignalScope } from '../../shared/schemas/signal.ts';
+import { rowsOf, type Tx } from '../db/client.ts';
+import { FTS_CONFIGS, segmentForSearch } from '../signal/text-search.ts';
+
+export const TOP_K = 40;
+/** The usual RRF constant: damps the weight of the very first ranks so neither list dominates. */
+export const RRF_K = 60;
+
+export type Ranked = { id: string; score: number };
+
+/**
+ * Reciprocal rank fusion: score(d) = Σ 1 / (k + rank_i(d)) over the lists that contain d (ranks from 1). Ties keep
+ * the order of first appearance, so the result is deterministic.
+ */
+export function fuseRankings(lists: readonly (readonly string[])[], limit = TOP_K, k = RRF_K): Ranked[] {
+  const scores = new Map<string, number>();
+  for (const list of lists) {
+    list.forEach((id, index) => scores.set(id, (scores.get(id) ?? 0) + 1 / (k + index + 1)));
+  }
+  return [...scores].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score).slice(0, limit);
+}
+
+/** Web-search syntax only when the CEO used it; otherwise a question's words are alternatives, not requirements. */
+export function usesSearchSyntax(query: string): boolean {
+  return /"|(^|\s)-\S|\sor\s/i.test(query);
+}
+
+/** A tsquery matching any of the lexemes, quoted for the tsquery parser. */
+export function anyOfLexemes(lexemes: readonly string[]): string {
+  return lexemes.map((l) => `'${l.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`).join(' | ');
+}
+
+export type RetrievalOptions = {
+  query: string;
+  scope?: TSignalScope | undefined;
+  k?: number;
+  /** The question's embedding, when embeddings are configured; used only where the column exists. */
+  embedding?: number[] | null;
+};
+
+/** Per configuration, the question as that configuration's tsquery (configurations whose query is empty left out). */
+async function queriesByConfig(tx: Tx, query: string): Promise<Map<string, string[]>> {
+  const text = segmentForSearch(query);
+  const configs = FTS_CONFIGS.join(',');
+  const webSearch = usesSearchSyntax(query);
+  const rows = rowsOf<{ cfg: string; q: string | null; lexemes: string[] | null }>(
+    await tx.execute(
+      webSearch
+        ? sql`select cfg::text as cfg, websearch_to_tsquery(cfg, ${text})::text as q, null as lexemes
+              from unnest(string_to_array(${configs}, ',')::regconfig[]) cfg`
+        : sql`select cfg::text as cfg, null as q, tsvector_to_array(to_tsvector(cfg, ${text})) as lexemes
+              from unnest(string_to_array(${configs}, ',')::regconfig[]) cfg`,
+    ),
+  );
+  // Configurations that read the question the same way share one query (and one branch of the match below).
+  const groups = new Map<string, string[]>();
+  for (const row of rows) {
+    const q = webSearch ? (row.q ?? '') : anyOfLexemes(row.lexemes ?? []);
+    if (!q) continue;
+    groups.set(q, [...(groups.get(q) ?? []), row.cfg]);
+  }
+  return groups;
+}
+
+function scopeFilter(scope: TSignalScope | undefined): { join: SQL; where: SQL[] } {
+  const where: SQL[] = [];
+  const channels: Channel[] | undefined = scope?.channels?.length ? scope.channels : undefined;
+  if (channels) where.push(sql`c.channel = any(string_to_array(${channels.join(',')}, ','))`);
+  if (scope?.from) where.push(sql`c.occurred_at >= ${scope.from}::date`);
+  // Whole days: "to" includes that day.
+  if (scope?.to) where.push(sql`c.occurred_at < ${scope.to}::date + 1`);
+  const departments = scope?.departments?.length ? scope.departments : undefined;
+  if (!departments) return { join: sql``, where };
+  where.push(sql`e.department = any(${sql`array[${sql.join(departments.map((d) => sql`${d}`), sql`, `)}]::text[]`})`);
+  return { join: sql`join employees e on e.id = c.employee_id and e.customer_id = c.customer_id`, where };
+}
+
+/** Whether pgvector gave communications its `embedding` column. Asked only when there is a vector to compare. */
+async function hasEmbeddingColumn(tx: Tx): Promise<boolean> {
+  const rows = rowsOf(
+    await tx.execute(
+      sql`select 1 from information_schema.columns
+          where table_schema = 'public' and table_name = 'communications' and column_name = 'embedding'`,
+    ),
+  );
+  return rows.length > 0;
+}
+
+/** The ids of the top-k records for the question, best first. */
+export async function retrieve(
+  tx: Tx,
+  customerId: string,
+  opts: RetrievalOptions,
+): Promise<string[]> {
+  const k = opts.k ?? TOP_K;
+  const { join, where } = scopeFilter(opts.scope);
+  const filters = sql.join([sql`c.customer_id = ${customerId}`, ...where], sql` and `);
+  // Each question gets a plan for its own terms: a generic plan cannot tell a rare word from a common one.
+  await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
+
+  const groups = await queriesByConfig(tx, opts.query);
+  let textIds: string[];
+  if (groups.size === 0) {
+    // Nothing searchable (only stop words or punctuation): the most recent records in scope.
+    textIds = rowsOf<{ id: string }>(
+      await tx.execute(sql`select c.id from communications c ${join} where ${filters}
+                           order by c.occurred_at desc limit ${k}`),
+    ).map((r) => r.id);
+  } else {
+    const branches = [...groups].map(([q, cfgs]) => ({
+      q,
+      cfg: cfgs.length === 1 ? sql`c.fts_config = ${cfgs[0]}::regconfig` : sql`c.fts_config = any(string_to_array(${cfgs.join(',')}, ',')::regconfig[])`,
+    }));
+    // One GIN scan for the union of every configuration's query, then each row is held to its own configuration's.
+    const union = [...groups.keys()].map((q) => `(${q})`).join(' | ');
+    const ownQuery = sql`case ${sql.join(branches.map((b) => sql`when ${b.cfg} then ${b.q}::tsquery`), sql` `)} end`;
+    textIds = rowsOf<{ id: string }>(
+      await tx.execute(sql`
+        select c.id from communications c ${join}
+        where ${filters} and c.fts @@ ${union}::tsquery and c.fts @@ ${ownQuery}
+        order by ts_rank_cd(c.fts, ${ownQuery}, 1) desc, c.occurred_at desc
+        limit ${k}`),
+    ).map((r) => r.id);
+  }
+
+  if (!opts.embedding || !(await hasEmbeddingColumn(tx))) return textIds;
+  const vector = `[${opts.embedding.join(',')}]`;
+  const vectorIds = rowsOf<{ id: string }>(
+    await tx.execute(sql`
+      select c.id from communications c ${join}
+      where ${filters} and c.embedding is not null
+      order by c.embedding <=> ${vector}::vector
+      limit ${k}`),
+  ).map((r) => r.id);
+  return fuseRankings([textIds, vectorIds], k).map((r) => r.id);
+}
