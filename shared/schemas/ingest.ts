@@ -1,0 +1,80 @@
+/**
+ * The ingestion API's wire format (`POST /api/v1/ingest`), the path every connector uses. Field names are
+ * snake_case because connectors are written in many languages. Each record is validated on its own, so one bad
+ * record is reported with its index and the rest of the batch still lands.
+ */
+import { z } from 'zod';
+import { V } from '../errors.ts';
+import { isIso6391 } from '../languages.ts';
+import { ZChannel } from './common.ts';
+
+/** At most this many records per request (issue 4). */
+export const INGEST_MAX_RECORDS = 1000;
+/** A request body larger than this is refused with 413 before it is parsed (1,000 long emails fit easily). */
+export const INGEST_MAX_BYTES = 16 * 1024 * 1024;
+export const INGEST_PATH = '/api/v1/ingest';
+
+const ZText = (max: number) => z.string().max(max, { error: V.tooLong });
+
+export const ZIngestParticipant = z
+  .object({
+    name: ZText(200).optional(),
+    email: ZText(320).optional(),
+    handle: ZText(200).optional(),
+    role: z.enum(['from', 'to', 'cc', 'speaker']).optional(),
+  })
+  .strict();
+
+export const ZIngestRecord = z
+  .object({
+    /** The source system's id; (platform, external_id) is unique per customer, so re-posting is harmless. */
+    external_id: z.string().trim().min(1, { error: V.required }).max(300, { error: V.tooLong }),
+    /** The source system, e.g. "gmail", "slack", "teams", "zoom", "twilio". */
+    platform: z
+      .string()
+      .trim()
+      .min(1, { error: V.required })
+      .max(40, { error: V.tooLong })
+      .regex(/^[a-z0-9][a-z0-9_.-]*$/, { error: V.invalid }),
+    channel: ZChannel,
+    occurred_at: z.iso.datetime({ offset: true, error: V.invalid }),
+    /** Who wrote or said it: the email is the identity key; the display name is used only when no email is given. */
+    author: z
+      .object({
+        email: z.email({ error: V.email }).max(320, { error: V.tooLong }).optional(),
+        name: z.string().trim().min(1, { error: V.required }).max(200, { error: V.tooLong }).optional(),
+      })
+      .strict()
+      .refine((a) => a.email !== undefined || a.name !== undefined, { error: V.required }),
+    participants: z.array(ZIngestParticipant).max(500, { error: V.tooLong }).default([]),
+    thread_id: z.string().trim().max(300, { error: V.tooLong }).nullish(),
+    subject: ZText(2000).nullish(),
+    body: z.string().min(1, { error: V.required }).max(200_000, { error: V.tooLong }),
+    /** ISO 639-1, when the connector knows it; otherwise the server detects it. */
+    language: z
+      .string()
+      .refine((l) => isIso6391(l), { error: V.language })
+      .optional(),
+  })
+  .strict();
+export type TIngestRecord = z.infer<typeof ZIngestRecord>;
+
+export const NOT_STORED_REASONS = ['channel_not_configured', 'unknown_employee', 'ambiguous_name', 'no_consent'] as const;
+export type NotStoredReason = (typeof NOT_STORED_REASONS)[number];
+
+export const ZIngestRejection = z.object({
+  index: z.number().int().nonnegative(),
+  /** A validation key (validation.*), or "invalid_record" when the record is not an object. */
+  code: z.string(),
+  path: z.array(z.union([z.string(), z.number()])),
+});
+export type TIngestRejection = z.infer<typeof ZIngestRejection>;
+
+export const ZIngestResponse = z.object({
+  received: z.number().int().nonnegative(),
+  stored: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  notStored: z.record(z.enum(NOT_STORED_REASONS), z.number().int().nonnegative()),
+  rejected: z.array(ZIngestRejection),
+});
+export type TIngestResponse = z.infer<typeof ZIngestResponse>;

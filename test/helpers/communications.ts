@@ -1,0 +1,31 @@
+/** Ingests records for a customer through the real store path (storeCommunications in a tenant transaction). */
+import { randomUUID } from 'node:crypto';
+import type { Channel } from '../../shared/channels.ts';
+import type { DbHandle } from '../../server/db/client.ts';
+import { withTenant } from '../../server/db/tenant.ts';
+import { storeCommunications, type IncomingCommunication } from '../../server/services/communications.ts';
+
+export function ingest(db: DbHandle, customerId: string, records: readonly IncomingCommunication[], now = new Date()) {
+  return withTenant(db, customerId, (tx) => storeCommunications(tx, customerId, records, now));
+}
+
+/** A plausible record by `email` on `channel`; override anything. */
+export function commRecord(
+  email: string,
+  channel: Channel,
+  overrides: Partial<IncomingCommunication> = {},
+): IncomingCommunication {
+  return {
+    externalId: `ext-${randomUUID()}`,
+    platform: channel === 'email' ? 'gmail' : channel === 'messaging' ? 'slack' : channel === 'video' ? 'zoom' : 'twilio',
+    channel,
+    occurredAt: new Date(),
+    author: { email },
+    participants: [{ email, role: 'from' }],
+    threadId: null,
+    subject: channel === 'email' ? 'Quarterly pipeline review' : null,
+    body: 'The enterprise pipeline looks healthy, but two renewals are at risk because of the supplier delay.',
+    language: 'en',
+    ...overrides,
+  };
+}
