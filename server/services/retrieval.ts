@@ -16,7 +16,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Channel } from '../../shared/channels.ts';
 import type { TSignalScope } from '../../shared/schemas/signal.ts';
 import { rowsOf, type Tx } from '../db/client.ts';
-import { FTS_CONFIGS, segmentForSearch } from '../signal/text-search.ts';
+import { segmentWords } from './text-search.ts';
 
 export const TOP_K = 40;
 /** The usual RRF constant: damps the weight of the very first ranks so neither list dominates. */
@@ -54,18 +54,30 @@ export type RetrievalOptions = {
   embedding?: number[] | null;
 };
 
-/** Per configuration, the question as that configuration's tsquery (configurations whose query is empty left out). */
+const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const HAN = /\p{Script=Han}/u;
+
+/** Japanese and Chinese questions cut into words as their records were at ingestion; others unchanged. */
+export function segmentQuery(query: string): string {
+  if (KANA.test(query)) return segmentWords(query, 'ja');
+  if (HAN.test(query)) return segmentWords(query, 'zh');
+  return query;
+}
+
+/**
+ * Per configuration, the question as that configuration's tsquery (configurations whose query is empty left out).
+ * The configurations are the migration's panops_* ones, read from the catalog so the list lives in one place.
+ */
 async function queriesByConfig(tx: Tx, query: string): Promise<Map<string, string[]>> {
-  const text = segmentForSearch(query);
-  const configs = FTS_CONFIGS.join(',');
+  const text = segmentQuery(query);
   const webSearch = usesSearchSyntax(query);
   const rows = rowsOf<{ cfg: string; q: string | null; lexemes: string[] | null }>(
     await tx.execute(
       webSearch
-        ? sql`select cfg::text as cfg, websearch_to_tsquery(cfg, ${text})::text as q, null as lexemes
-              from unnest(string_to_array(${configs}, ',')::regconfig[]) cfg`
-        : sql`select cfg::text as cfg, null as q, tsvector_to_array(to_tsvector(cfg, ${text})) as lexemes
-              from unnest(string_to_array(${configs}, ',')::regconfig[]) cfg`,
+        ? sql`select cfgname as cfg, websearch_to_tsquery(oid::regconfig, ${text})::text as q, null as lexemes
+              from pg_ts_config where starts_with(cfgname::text, 'panops_') order by cfgname`
+        : sql`select cfgname as cfg, null as q, tsvector_to_array(to_tsvector(oid::regconfig, ${text})) as lexemes
+              from pg_ts_config where starts_with(cfgname::text, 'panops_') order by cfgname`,
     ),
   );
   // Configurations that read the question the same way share one query (and one branch of the match below).

@@ -108,13 +108,3 @@ export const ZScopeOptions = z
   })
   .strict();
 export type TScopeOptions = z.infer<typeof ZScopeOptions>;
-
-/** Citations in answers: `[#<record uuid>]`, as the system prompt asks. */
-export const CITATION_PATTERN = /\[#([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\]/gi;
-
-/** The record ids an answer cites, in order of first citation, each once. */
-export function citedIds(text: string): string[] {
-  const seen = new Set<string>();
-  for (const match of text.matchAll(CITATION_PATTERN)) seen.add(match[1]!.toLowerCase());
-  return [...seen];
-}

@@ -99,6 +99,9 @@ export async function startFakeLlm(opts: { model?: string; behaviour?: FakeLlmBe
     for (const [index, part] of parts.entries()) {
       if (closed) return;
       if (current.kind === 'drop' && index === current.afterChunks) {
+        // Let what was written reach the client first: the answer breaks off, it is not lost.
+        await new Promise((resolve) => res.write('', resolve));
+        await sleep(20);
         res.socket?.destroy();
         return;
       }

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { citedIds } from '../../shared/schemas/signal.ts';
+import { citedIds } from '../../client/portal/components/Markdown.tsx';
 import type { TCitedSource, TSourceRecord } from '../../shared/schemas/sources.ts';
 import { anyOfLexemes, fuseRankings, usesSearchSyntax } from '../../server/services/retrieval.ts';
 import { excerpt, extractiveAnswer, summarize } from '../../server/signal/extractive.ts';
-import { createSseParser, embed, LlmError, streamChat, type LlmConfig } from '../../server/signal/llm.ts';
+import { createSseParser } from '../../shared/sse.ts';
+import { embed, LlmError, streamChat, type LlmConfig } from '../../server/signal/llm.ts';
 import { buildMessages, languageName, systemPrompt } from '../../server/signal/prompt.ts';
 import { startFakeLlm, type FakeLlm } from '../helpers/fake-llm.ts';
 
