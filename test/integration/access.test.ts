@@ -23,6 +23,9 @@ const PUBLIC = /^(enrollment|consent)\.|^session\.me$/;
 const ONBOARDING =
   /^(roster|links|onboarding)\.|^customers\.(update|inviteUser)$|^checks\.(recordCheckIn|resendPending)$|^admin\.decideCorrection$/;
 
+/** Signal: the CEO's alone. */
+const CEO_ONLY = /^signal\./;
+
 const paths = Object.keys(appRouter._def.procedures);
 
 function call(caller: ReturnType<typeof callerAs>, path: string) {
@@ -47,6 +50,18 @@ describe(`access to every procedure (${testDbKind})`, () => {
     const ceo = await makeUser(services, 'ceo', customerId);
     for (const path of paths.filter((p) => ONBOARDING.test(p))) {
       await expect(call(callerAs(services, ceo), path), path).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    }
+  });
+
+  it('refuses admins and operators every Signal procedure', async () => {
+    const { customerId } = await makeCustomer(t.handle, { count: 1 });
+    const admin = await makeUser(services, 'admin', customerId);
+    const operator = await makeUser(services, 'operator', null);
+    const signal = paths.filter((p) => CEO_ONLY.test(p));
+    expect(signal.length).toBeGreaterThanOrEqual(2);
+    for (const path of signal) {
+      await expect(call(callerAs(services, admin), path), path).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(call(callerAs(services, operator), path), path).rejects.toMatchObject({ code: 'FORBIDDEN' });
     }
   });
 });
