@@ -9,8 +9,10 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { fromNodeHeaders, toNodeHandler } from 'better-auth/node';
 import { sql } from 'drizzle-orm';
 import sirv from 'sirv';
+import { INGEST_PATH } from '../shared/schemas/ingest.ts';
 import { CLIENT_IP_HEADER, sessionFromHeaders } from './auth/auth.ts';
 import { createContextInner, requestMeta, type AppServices } from './context.ts';
+import { ingestHandler } from './ingest/route.ts';
 import { appRouter } from './routers/_app.ts';
 import { ROSTER_UPLOAD_PATH, rosterUploadHandler } from './roster/upload-route.ts';
 import { signalQueryHandler } from './signal/route.ts';
@@ -88,6 +90,7 @@ export async function createAppServer(opts: {
   const web = await webMiddleware(opts.mode);
   const rosterUpload = rosterUploadHandler(opts.services, { trustProxy: opts.trustProxy ?? false });
   const signalQuery = signalQueryHandler(opts.services);
+  const ingest = ingestHandler(opts.services, { trustProxy: opts.trustProxy ?? false, now: opts.now });
 
   return createServer((req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
@@ -106,6 +109,7 @@ export async function createAppServer(opts: {
     }
     if (url === ROSTER_UPLOAD_PATH || url.startsWith(`${ROSTER_UPLOAD_PATH}?`)) return void rosterUpload(req, res);
     if (url === SIGNAL_QUERY_PATH) return void signalQuery(req, res);
+    if (url === INGEST_PATH || url.startsWith(`${INGEST_PATH}?`)) return void ingest(req, res);
     if (url.startsWith('/api/')) return sendJson(res, 404, { error: 'not_found' });
     web(req, res, () => sendJson(res, 404, { error: 'not_found' }));
   });

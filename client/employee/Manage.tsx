@@ -10,7 +10,7 @@ import type { TManageGetOutput } from '../../shared/schemas/consent.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { NoticeText } from '../components/NoticeText.tsx';
 import { currentLanguage } from '../i18n/index.ts';
-import { formatDateTime, formatList, formatTime } from '../lib/format.ts';
+import { formatDateTime, formatList, formatNumber, formatTime } from '../lib/format.ts';
 import { forgetManageToken, rememberManageToken, storedManageToken } from '../lib/manage-token.ts';
 import { errorCodeOf } from '../lib/trpc-errors.ts';
 import { uuidv4 } from '../lib/uuid.ts';
@@ -49,7 +49,7 @@ export function Manage() {
   );
 }
 
-type Outcome = { action: 'grant' | 'withdraw'; channels: Channel[]; recordedAt: string };
+type Outcome = { action: 'grant' | 'withdraw'; channels: Channel[]; recordedAt: string; removed: number };
 
 function ManageConsent({ manageToken, onForget }: { manageToken: string; onForget: () => void }) {
   const { t } = useTranslation(['manage', 'common']);
@@ -102,7 +102,7 @@ function ManageConsent({ manageToken, onForget }: { manageToken: string; onForge
           {outcome.channels.length === 0
             ? t('nothingChanged')
             : outcome.action === 'withdraw'
-              ? t('withdrawn', { channels: channelNames(outcome.channels), time: formatTime(outcome.recordedAt) })
+              ? `${t('withdrawn', { channels: channelNames(outcome.channels), time: formatTime(outcome.recordedAt) })} ${t('removed', { n: formatNumber(outcome.removed) })}`
               : t('granted', { channels: channelNames(outcome.channels), time: formatTime(outcome.recordedAt) })}
         </p>
       )}

@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from '../trpc.ts';
 import { adminRouter } from './admin.ts';
+import { apiKeysRouter } from './api-keys.ts';
 import { checksRouter } from './checks.ts';
 import { consentRouter } from './consent.ts';
 import { customersRouter } from './customers.ts';
@@ -21,6 +22,7 @@ export const appRouter = router({
   admin: adminRouter,
   checks: checksRouter,
   signal: signalRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -17,6 +17,7 @@ import {
   employees,
 } from '../db/schema.ts';
 import { hashManageToken } from '../db/tenant.ts';
+import { purgeCommunications } from './communication-purge.ts';
 import { chainEvents, chainTip, type ChainTip, type NewDecision } from './consent-ledger.ts';
 import { noticeLabel } from './notices.ts';
 
@@ -101,8 +102,24 @@ export async function recordDecisions(
         ipAddress: meta.ipAddress,
         userAgent: meta.userAgent,
       });
-  await Promise.all([events.length > 0 ? tx.insert(consentEvents).values(events) : null, writeProjection]);
-  return { events, channelsConsented };
+  const [inserted] = await Promise.all([
+    events.length > 0
+      ? tx.insert(consentEvents).values(events).returning({ id: consentEvents.id, channel: consentEvents.channel })
+      : [],
+    writeProjection,
+  ]);
+  const eventIds = new Map(inserted.map((e) => [e.channel, e.id]));
+  // A channel whose consent ends loses its stored communications now, in this transaction (ADR 0006). After the
+  // projection update on purpose: that row lock is what a concurrent ingest holds FOR SHARE, so by here any such
+  // ingest has committed and its rows are visible to the delete.
+  const ending = events.filter((e) => e.decision !== 'grant' && before.has(e.channel));
+  const purged = await purgeCommunications(tx, {
+    customerId: employee.customerId,
+    employeeId: employee.id,
+    events: ending.map((e) => ({ id: eventIds.get(e.channel)!, channel: e.channel })),
+    now,
+  });
+  return { events, channelsConsented, removed: purged.reduce((sum, p) => sum + p.removedCount, 0) };
 }
 
 export async function consentHistory(tx: Tx, employeeId: string): Promise<TConsentEventView[]> {

@@ -2,12 +2,13 @@
 import { eq } from 'drizzle-orm';
 import type { Channel } from '../../shared/channels.ts';
 import type { UiLanguage } from '../../shared/languages.ts';
-import type { TManageGetOutput, TManageUpdateInput } from '../../shared/schemas/consent.ts';
+import type { TManageGetOutput, TManageUpdateInput, TManageUpdateOutput } from '../../shared/schemas/consent.ts';
 import type { RequestMeta } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { customers, employeeConsent } from '../db/schema.ts';
 import type { TokenOwner } from '../db/tenant.ts';
 import { AppError } from '../errors.ts';
+import { purgedCount } from './communication-purge.ts';
 import { findEventsBySubmission, lockEmployeeLedger } from './consent-ledger.ts';
 import { consentHistory, loadEmployee, readLedgerState, recordDecisions } from './consent.ts';
 import { currentNoticeVersion, getNoticeVersion, toNotice } from './notices.ts';
@@ -46,7 +47,7 @@ export async function updateManage(
   input: TManageUpdateInput,
   meta: RequestMeta,
   now: Date,
-): Promise<{ recordedAt: string; channels: Channel[]; action: 'grant' | 'withdraw' }> {
+): Promise<TManageUpdateOutput> {
   await lockEmployeeLedger(tx, owner.employeeId);
   const customer = await loadCustomer(tx, owner.customerId);
   const employee = await loadEmployee(tx, owner.employeeId);
@@ -56,7 +57,12 @@ export async function updateManage(
   const replay = await findEventsBySubmission(tx, owner.customerId, input.idempotencyKey, channels);
   if (replay.length > 0) {
     if (replay.some((e) => e.employeeId !== owner.employeeId)) throw new AppError('IDEMPOTENCY_CONFLICT');
-    return { recordedAt: replay[0]!.occurredAt.toISOString(), channels: replay.map((e) => e.channel), action: input.action };
+    return {
+      recordedAt: replay[0]!.occurredAt.toISOString(),
+      channels: replay.map((e) => e.channel),
+      action: input.action,
+      removed: await purgedCount(tx, replay.map((e) => e.id)),
+    };
   }
 
   const ledger = await readLedgerState(tx, employee.id);
@@ -76,8 +82,9 @@ export async function updateManage(
     language = history.at(-1)?.language ?? 'en';
     notice = await currentNoticeVersion(tx, language);
   }
+  let removed = 0;
   if (changing.length > 0) {
-    await recordDecisions(tx, ledger, {
+    ({ removed } = await recordDecisions(tx, ledger, {
       employee,
       decisions: changing.map((channel) => ({ channel, decision: input.action })),
       notice,
@@ -85,7 +92,7 @@ export async function updateManage(
       meta,
       idempotencyKey: input.idempotencyKey,
       now,
-    });
+    }));
   }
-  return { recordedAt: now.toISOString(), channels: changing, action: input.action };
+  return { recordedAt: now.toISOString(), channels: changing, action: input.action, removed };
 }

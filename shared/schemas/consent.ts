@@ -42,4 +42,7 @@ export const ZManageUpdateOutput = z.object({
   recordedAt: z.iso.datetime(),
   channels: z.array(ZChannel),
   action: z.enum(['grant', 'withdraw']),
+  /** Stored communications deleted by this withdrawal (ADR 0006); 0 for a grant. */
+  removed: z.number().int().nonnegative(),
 });
+export type TManageUpdateOutput = z.infer<typeof ZManageUpdateOutput>;

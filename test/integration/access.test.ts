@@ -65,3 +65,30 @@ describe(`access to every procedure (${testDbKind})`, () => {
     }
   });
 });
+
+describe(`API keys: the admin panel roles, each within its own customer (${testDbKind})`, () => {
+  it('lets an admin, a CEO and an operator (on the selected customer) list, create and revoke, and only their own', async () => {
+    const { customerId } = await makeCustomer(t.handle, { count: 1 });
+    const other = await makeCustomer(t.handle, { count: 1 });
+    const admin = await makeUser(services, 'admin', customerId);
+    const ceo = await makeUser(services, 'ceo', customerId);
+    const operator = { ...(await makeUser(services, 'operator', null)), activeCustomerId: customerId };
+    const outsider = await makeUser(services, 'admin', other.customerId);
+    for (const user of [admin, ceo, operator]) {
+      const api = callerAs(services, user);
+      const { key } = await api.apiKeys.create({ label: `by ${user.role}` });
+      expect((await api.apiKeys.list()).map((k) => k.id)).toContain(key.id);
+      await expect(callerAs(services, outsider).apiKeys.revoke({ id: key.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await api.apiKeys.revoke({ id: key.id });
+    }
+    expect(await callerAs(services, outsider).apiKeys.list()).toEqual([]);
+    const listed = await callerAs(services, admin).apiKeys.list();
+    expect(listed.map((k) => [k.label, k.createdBy, k.revokedAt !== null])).toEqual(
+      expect.arrayContaining([
+        ['by admin', admin.email, true],
+        ['by ceo', ceo.email, true],
+        ['by operator', operator.email, true],
+      ]),
+    );
+  });
+});
