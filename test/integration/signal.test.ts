@@ -12,7 +12,7 @@ import type { AppServices } from '../../server/context.ts';
 import { rowsOf } from '../../server/db/client.ts';
 import { withTenant } from '../../server/db/tenant.ts';
 import { retrieve, TOP_K } from '../../server/services/retrieval.ts';
-import { enroll, grantAll } from '../helpers/caller.ts';
+import { callerFor, enroll, grantAll } from '../helpers/caller.ts';
 import { commRecord, ingest } from '../helpers/communications.ts';
 import { openTestDb, testDbKind, type TestDb } from '../helpers/db.ts';
 import { makeCustomer, type TestCustomer } from '../helpers/factories.ts';
@@ -327,6 +327,47 @@ describe(`POST ${SIGNAL_QUERY_PATH} (${testDbKind})`, () => {
     expect([other.status, other.json]).toEqual([404, { code: 'NOT_FOUND' }]);
     const bAnswer = await ask(withModel.origin, ceoB.cookie, { query: 'supplier delay Atlas launch' });
     expect(eventOf(bAnswer.events, 'sources')!.sources.map((s) => (s.removed ? s.id : s.record.id))).toEqual([ids['b-best']]);
+  });
+});
+
+describe(`consent withdrawn (${testDbKind})`, () => {
+  it('takes the employee’s records out of retrieval, and past turns show them as removed', async () => {
+    const c = await makeCustomer(t.handle, { count: 2, now: enrolledAt });
+    const [leaver, stayer] = c.employees;
+    const receipt = await enroll(t.handle, leaver!.token, grantAll(CHANNELS), { now: enrolledAt });
+    await enroll(t.handle, stayer!.token, grantAll(CHANNELS), { now: enrolledAt });
+    await ingest(t.handle, c.customerId, [
+      commRecord(leaver!.email, 'email', { externalId: 'l-mail', occurredAt: new Date(Date.now() - 2 * DAY), body: 'The zeppelin hangar lease ends in March.' }),
+      commRecord(leaver!.email, 'messaging', { externalId: 'l-chat', occurredAt: new Date(Date.now() - 2 * DAY), subject: null, body: 'Zeppelin hangar keys are with security.' }),
+      commRecord(stayer!.email, 'email', { externalId: 's-mail', occurredAt: new Date(Date.now() - 3 * DAY), body: 'Who renews the zeppelin hangar lease?' }),
+    ]);
+    const mail = await idOf(c.customerId, 'l-mail');
+    const chat = await idOf(c.customerId, 'l-chat');
+    const kept = await idOf(c.customerId, 's-mail');
+    expect((await search(c.customerId, 'zeppelin hangar')).sort()).toEqual([mail, chat, kept].sort());
+
+    const { cookie, user } = await signIn(extractive.origin, extractive.services, 'ceo', c.customerId);
+    const before = await ask(extractive.origin, cookie, { query: 'zeppelin hangar lease' });
+    const sessionId = eventOf(before.events, 'session')!.sessionId;
+
+    const withdrawn = await callerFor(t.handle).consent.update({
+      manageToken: receipt.manageToken,
+      action: 'withdraw',
+      channels: ['email'],
+      idempotencyKey: crypto.randomUUID(),
+    });
+    expect(withdrawn.removed).toBe(1);
+    expect((await search(c.customerId, 'zeppelin hangar')).sort()).toEqual([chat, kept].sort());
+    const after = await ask(extractive.origin, cookie, { query: 'zeppelin hangar lease' });
+    expect(textOf(after.events)).not.toContain(mail);
+    expect(textOf(after.events)).not.toContain('lease ends in March');
+
+    // The earlier turn still lists the record, now only as removed — never its content.
+    const view = await callerAs(extractive.services, user).signal.session({ sessionId });
+    const sources = view.turns[0]!.sources;
+    expect(sources).toContainEqual({ removed: true, id: mail });
+    expect(JSON.stringify(sources)).not.toContain('lease ends in March');
+    expect(view.turns[0]!.summary!.records).toBe(2);
   });
 });
 
