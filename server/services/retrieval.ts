@@ -22,7 +22,7 @@ import { segmentWords } from './text-search.ts';
 
 export const TOP_K = 40;
 /** How many of the newest matching records are ranked (see `retrieve`). */
-export const CANDIDATES = 2_000;
+export const CANDIDATES = 1_000;
 /** The usual RRF constant: damps the weight of the very first ranks so neither list dominates. */
 export const RRF_K = 60;
 
@@ -45,9 +45,11 @@ export function usesSearchSyntax(query: string): boolean {
   return /"|(^|\s)-\S|\sor\s/i.test(query);
 }
 
+const quote = (lexeme: string) => `'${lexeme.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+
 /** A tsquery matching any of the lexemes, quoted for the tsquery parser. */
 export function anyOfLexemes(lexemes: readonly string[]): string {
-  return lexemes.map((l) => `'${l.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`).join(' | ');
+  return lexemes.map(quote).join(' | ');
 }
 
 export type RetrievalOptions = {
@@ -69,10 +71,27 @@ export function segmentQuery(query: string): string {
 }
 
 /**
+ * A tsquery matching records that hold at least two of the lexemes (any pair), or the lexeme itself when there is
+ * only one. The GIN index intersects each pair's posting lists, so this stays cheap where "any word" would match a
+ * large share of a million records.
+ */
+export function twoOfLexemes(lexemes: readonly string[], max = 8): string {
+  const words = [...new Set(lexemes)].slice(0, max).map(quote);
+  if (words.length < 2) return words.join('');
+  const pairs: string[] = [];
+  for (let i = 0; i < words.length; i++) for (let j = i + 1; j < words.length; j++) pairs.push(`${words[i]} & ${words[j]}`);
+  return pairs.map((p) => `(${p})`).join(' | ');
+}
+
+/** One configuration group's reading of the question: the query it ranks with, and its match tiers, strictest first. */
+type ConfigQuery = { cfgs: string[]; rank: string; tiers: string[] };
+
+/**
  * Per configuration, the question as that configuration's tsquery (configurations whose query is empty left out).
  * The configurations are the migration's panops_* ones, read from the catalog so the list lives in one place.
+ * Configurations that read the question the same way share one group (and one branch of the match).
  */
-async function queriesByConfig(tx: Tx, query: string): Promise<Map<string, string[]>> {
+async function queriesByConfig(tx: Tx, query: string): Promise<ConfigQuery[]> {
   const text = segmentQuery(query);
   const webSearch = usesSearchSyntax(query);
   const rows = rowsOf<{ cfg: string; q: string | null; lexemes: string[] | null }>(
@@ -84,14 +103,19 @@ async function queriesByConfig(tx: Tx, query: string): Promise<Map<string, strin
               from pg_ts_config where starts_with(cfgname::text, 'panops_') order by cfgname`,
     ),
   );
-  // Configurations that read the question the same way share one query (and one branch of the match below).
-  const groups = new Map<string, string[]>();
+  const groups = new Map<string, ConfigQuery>();
   for (const row of rows) {
-    const q = webSearch ? (row.q ?? '') : anyOfLexemes(row.lexemes ?? []);
-    if (!q) continue;
-    groups.set(q, [...(groups.get(q) ?? []), row.cfg]);
+    const rank = webSearch ? (row.q ?? '') : anyOfLexemes(row.lexemes ?? []);
+    if (!rank) continue;
+    const group = groups.get(rank);
+    if (group) {
+      group.cfgs.push(row.cfg);
+      continue;
+    }
+    const two = webSearch ? rank : twoOfLexemes(row.lexemes ?? []);
+    groups.set(rank, { cfgs: [row.cfg], rank, tiers: two === rank ? [rank] : [two, rank] });
   }
-  return groups;
+  return [...groups.values()];
 }
 
 function scopeFilter(scope: TSignalScope | undefined): { join: SQL; where: SQL[] } {
@@ -131,25 +155,29 @@ export async function retrieve(
   await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
 
   const groups = await queriesByConfig(tx, opts.query);
-  let textIds: string[];
-  if (groups.size === 0) {
+  let textIds: string[] = [];
+  if (groups.length === 0) {
     // Nothing searchable (only stop words or punctuation): the most recent records in scope.
     textIds = rowsOf<{ id: string }>(
       await tx.execute(sql`select c.id from communications c ${join} where ${filters}
                            order by c.occurred_at desc limit ${k}`),
     ).map((r) => r.id);
-  } else {
-    const branches = [...groups].map(([q, cfgs]) => ({
-      q,
-      cfg: cfgs.length === 1 ? sql`m.fts_config = ${cfgs[0]}::regconfig` : sql`m.fts_config = any(string_to_array(${cfgs.join(',')}, ',')::regconfig[])`,
-    }));
+  }
+  const cfgIs = (cfgs: string[]) =>
+    cfgs.length === 1 ? sql`m.fts_config = ${cfgs[0]}::regconfig` : sql`m.fts_config = any(string_to_array(${cfgs.join(',')}, ',')::regconfig[])`;
+  const perConfig = (pick: (g: ConfigQuery) => string) =>
+    sql`case ${sql.join(groups.map((g) => sql`when ${cfgIs(g.cfgs)} then ${pick(g)}::tsquery`), sql` `)} end`;
+  const rankQuery = perConfig((g) => g.rank);
+  // Records holding two or more of the question's words first; records holding one only if that left room.
+  const tiers = Math.max(0, ...groups.map((g) => g.tiers.length));
+  for (let tier = 0; tier < tiers && textIds.length < k; tier++) {
+    const tierOf = (g: ConfigQuery) => g.tiers[Math.min(tier, g.tiers.length - 1)]!;
     // One GIN scan for the union of every configuration's query, then each row is held to its own configuration's.
-    const union = [...groups.keys()].map((q) => `(${q})`).join(' | ');
-    const ownQuery = sql`case ${sql.join(branches.map((b) => sql`when ${b.cfg} then ${b.q}::tsquery`), sql` `)} end`;
+    const union = groups.map((g) => `(${tierOf(g)})`).join(' | ');
     // Ranking every match of a broad question over a million records costs seconds, so only the newest
     // CANDIDATES matches are ranked: PostgreSQL walks (customer_id, occurred_at) backwards while matches are
     // common and uses the GIN index when they are rare.
-    textIds = rowsOf<{ id: string }>(
+    const ids = rowsOf<{ id: string }>(
       await tx.execute(sql`
         select m.id from (
           select c.id, c.occurred_at, c.fts, c.fts_config from communications c ${join}
@@ -157,10 +185,12 @@ export async function retrieve(
           order by c.occurred_at desc
           limit ${CANDIDATES}
         ) m
-        where m.fts @@ ${ownQuery}
-        order by ts_rank_cd(m.fts, ${ownQuery}, 1) desc, m.occurred_at desc
+        where m.fts @@ ${perConfig(tierOf)}
+        order by ts_rank_cd(m.fts, ${rankQuery}, 1) desc, m.occurred_at desc
         limit ${k}`),
     ).map((r) => r.id);
+    const seen = new Set(textIds);
+    textIds = [...textIds, ...ids.filter((id) => !seen.has(id))].slice(0, k);
   }
 
   if (!opts.embedding || !(await hasEmbeddingColumn(tx))) return textIds;

@@ -111,6 +111,8 @@ export function signalQueryHandler(services: AppServices) {
     res.on('close', () => {
       if (!res.writableEnded) gone.abort(new Error('client went away'));
     });
+    // Gone already while the sources were being found: do not ask the model for nobody.
+    if (res.destroyed || req.socket.destroyed) gone.abort(new Error('client went away'));
     const send = (event: TSignalEvent) => {
       if (!res.destroyed && !res.writableEnded) res.write(sseFrame(event));
     };

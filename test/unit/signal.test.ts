@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { citedIds } from '../../client/portal/components/Markdown.tsx';
 import type { TCitedSource, TSourceRecord } from '../../shared/schemas/sources.ts';
-import { anyOfLexemes, fuseRankings, usesSearchSyntax } from '../../server/services/retrieval.ts';
+import { anyOfLexemes, fuseRankings, twoOfLexemes, usesSearchSyntax } from '../../server/services/retrieval.ts';
 import { excerpt, extractiveAnswer, summarize } from '../../server/signal/extractive.ts';
 import { createSseParser } from '../../shared/sse.ts';
 import { embed, LlmError, streamChat, type LlmConfig } from '../../server/signal/llm.ts';
@@ -57,6 +57,9 @@ describe('query terms', () => {
 
   it('quotes lexemes for the tsquery parser', () => {
     expect(anyOfLexemes(['budget', "o'brien", 'a\\b'])).toBe("'budget' | 'o''brien' | 'a\\\\b'");
+    expect(twoOfLexemes(['suppli', 'delay', 'launch', 'delay'])).toBe("('suppli' & 'delay') | ('suppli' & 'launch') | ('delay' & 'launch')");
+    expect(twoOfLexemes(['budget'])).toBe("'budget'");
+    expect(twoOfLexemes(Array.from({ length: 12 }, (_, i) => `w${i}`)).split('|')).toHaveLength(28);
   });
 });
 
