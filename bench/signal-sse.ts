@@ -8,10 +8,11 @@
  *      model, and time to the first `token` event through POST /api/signal/query (sign-in cookie, tenant
  *      transaction, retrieval, turn record, then the relayed stream). Also the time to the `sources` event.
  *
- * "Added" is the difference of the medians (and of the 95th percentiles). It includes everything the route does
- * before asking the model — session lookup, retrieval over this small customer, writing the turn — because that is
- * what the CEO waits for; retrieval over the 1,000,000-record set is measured by bench:signal:retrieval.
- * Target (issue 4): ≤ 20 ms added. Writes bench/.out/signal-sse.json. Needs DATABASE_URL + MIGRATE_DATABASE_URL
+ * Two figures: the relay overhead — from the `sources` event (everything before the model is asked is done) to the
+ * first relayed token, minus the model's own time to first token — which is what the target is about; and the
+ * whole wait — session lookup, retrieval over this small customer, writing the turn, then the relay — because that
+ * is what the CEO sees. Retrieval over the 1,000,000-record set is measured by bench:signal:retrieval.
+ * Target (issue 4): relay overhead ≤ 20 ms. Writes bench/.out/signal-sse.json. Needs DATABASE_URL + MIGRATE_DATABASE_URL
  * and a built dist/.
  */
 import { spawn } from 'node:child_process';
@@ -157,6 +158,7 @@ async function main() {
     const direct: number[] = [];
     const relayed: number[] = [];
     const sources: number[] = [];
+    const afterSources: number[] = [];
     for (let i = 0; i < WARMUP + SAMPLES; i++) {
       const d = await directFirstToken(fake.url, fake.model);
       const r = await relayedFirstToken(cookie, QUESTIONS[i % QUESTIONS.length]!);
@@ -164,9 +166,11 @@ async function main() {
       direct.push(d);
       relayed.push(r.token);
       sources.push(r.sources);
+      afterSources.push(r.token - r.sources);
     }
     const d = percentiles(direct);
     const r = percentiles(relayed);
+    const a = percentiles(afterSources);
     const result = {
       when: new Date().toISOString(),
       samples: SAMPLES,
@@ -174,15 +178,18 @@ async function main() {
       directFirstTokenMs: d,
       relayedFirstTokenMs: r,
       relayedSourcesMs: percentiles(sources),
-      addedMs: { p50: +(r.p50 - d.p50).toFixed(1), p95: +(r.p95 - d.p95).toFixed(1) },
+      sourcesToFirstTokenMs: a,
+      relayAddedMs: { p50: +(a.p50 - d.p50).toFixed(1), p95: +(a.p95 - d.p95).toFixed(1) },
+      wholeAddedMs: { p50: +(r.p50 - d.p50).toFixed(1), p95: +(r.p95 - d.p95).toFixed(1) },
       targetAddedMs: TARGET_ADDED_MS,
-      met: r.p50 - d.p50 <= TARGET_ADDED_MS,
+      met: a.p95 - d.p95 <= TARGET_ADDED_MS,
     };
     writeFileSync(`${outDir}/signal-sse.json`, `${JSON.stringify(result, null, 2)}\n`);
     console.log(JSON.stringify(result, null, 2));
     console.log(
-      `time to first token: direct p50 ${d.p50} ms / p95 ${d.p95} ms; through ${SIGNAL_QUERY_PATH} p50 ${r.p50} ms / p95 ${r.p95} ms; ` +
-        `added p50 ${result.addedMs.p50} ms, p95 ${result.addedMs.p95} ms — target ≤ ${TARGET_ADDED_MS} ms ${result.met ? 'met' : 'NOT met'}`,
+      `time to first token: direct p50 ${d.p50} ms / p95 ${d.p95} ms; relay overhead p50 ${result.relayAddedMs.p50} ms / p95 ${result.relayAddedMs.p95} ms ` +
+        `— target ≤ ${TARGET_ADDED_MS} ms ${result.met ? 'met' : 'NOT met'}; whole wait through ${SIGNAL_QUERY_PATH} (sign-in lookup, retrieval, turn record, relay) ` +
+        `p50 ${r.p50} ms / p95 ${r.p95} ms`,
     );
   } finally {
     server.kill('SIGTERM');
