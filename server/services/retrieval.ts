@@ -176,11 +176,12 @@ export async function retrieve(
     const union = groups.map((g) => `(${tierOf(g)})`).join(' | ');
     // Ranking every match of a broad question over a million records costs seconds, so only the newest
     // CANDIDATES matches are ranked: PostgreSQL walks (customer_id, occurred_at) backwards while matches are
-    // common and uses the GIN index when they are rare.
+    // common and uses the GIN index when they are rare. The match goes through communications_search (migration
+    // 0007): under the table's RLS policy PostgreSQL may not use the GIN index for @@, which is not leakproof.
     const ids = rowsOf<{ id: string }>(
       await tx.execute(sql`
         select m.id from (
-          select c.id, c.occurred_at, c.fts, c.fts_config from communications c ${join}
+          select c.id, c.occurred_at, c.fts, c.fts_config from communications_search c ${join}
           where ${filters} and c.fts @@ ${union}::tsquery
           order by c.occurred_at desc
           limit ${CANDIDATES}
