@@ -10,7 +10,7 @@ import type { TManageGetOutput } from '../../shared/schemas/consent.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { NoticeText } from '../components/NoticeText.tsx';
 import { currentLanguage } from '../i18n/index.ts';
-import { formatDateTime, formatList, formatNumber, formatTime } from '../lib/format.ts';
+import { formatDateTime, formatList, formatTime } from '../lib/format.ts';
 import { forgetManageToken, rememberManageToken, storedManageToken } from '../lib/manage-token.ts';
 import { errorCodeOf } from '../lib/trpc-errors.ts';
 import { uuidv4 } from '../lib/uuid.ts';
@@ -49,6 +49,8 @@ export function Manage() {
   );
 }
 
+// The receipt's count uses toLocaleString rather than lib/format's formatNumber, which would be pulled into a
+// chunk the /enroll route loads (its bundle size is a target, see bench:consent).
 type Outcome = { action: 'grant' | 'withdraw'; channels: Channel[]; recordedAt: string; removed: number };
 
 function ManageConsent({ manageToken, onForget }: { manageToken: string; onForget: () => void }) {
@@ -102,7 +104,7 @@ function ManageConsent({ manageToken, onForget }: { manageToken: string; onForge
           {outcome.channels.length === 0
             ? t('nothingChanged')
             : outcome.action === 'withdraw'
-              ? `${t('withdrawn', { channels: channelNames(outcome.channels), time: formatTime(outcome.recordedAt) })} ${t('removed', { n: formatNumber(outcome.removed) })}`
+              ? `${t('withdrawn', { channels: channelNames(outcome.channels), time: formatTime(outcome.recordedAt) })} ${t('removed', { n: outcome.removed.toLocaleString(language) })}`
               : t('granted', { channels: channelNames(outcome.channels), time: formatTime(outcome.recordedAt) })}
         </p>
       )}

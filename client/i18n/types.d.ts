@@ -6,6 +6,7 @@ import type checks from './locales/en/checks.json';
 import type common from './locales/en/common.json';
 import type emails from './locales/en/emails.json';
 import type enroll from './locales/en/enroll.json';
+import type insights from './locales/en/insights.json';
 import type links from './locales/en/links.json';
 import type manage from './locales/en/manage.json';
 import type onboarding from './locales/en/onboarding.json';
@@ -24,6 +25,7 @@ declare module 'i18next' {
       common: typeof common;
       emails: typeof emails;
       enroll: typeof enroll;
+      insights: typeof insights;
       links: typeof links;
       manage: typeof manage;
       onboarding: typeof onboarding;

@@ -12,8 +12,11 @@ const localesDir = fileURLToPath(new URL('../../client/i18n/locales', import.met
 export const EMAIL_KINDS = ['invite', 'password_reset', 'enrollment_link', 'checklist'] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
-/** Namespaces emails are written from: the email texts, and the onboarding runbook texts the checklist email lists. */
-const NAMESPACES = ['emails', 'onboarding'] as const;
+/**
+ * Namespaces the server writes from: the email texts, the onboarding runbook texts the checklist email lists, and
+ * the Archive's headings (with the shared channel names) for a session exported as markdown.
+ */
+const NAMESPACES = ['emails', 'onboarding', 'archive', 'common'] as const;
 let instance: ReturnType<typeof i18next.createInstance> | undefined;
 
 function load() {
@@ -47,6 +50,11 @@ export const emailLanguage = (language: string | null | undefined): UiLanguage =
 /** Runbook texts (namespace `onboarding`) in an email's language, for emails that list them. */
 export function onboardingTexts(language: string | null | undefined): TFunction<'onboarding'> {
   return load().getFixedT(emailLanguage(language), 'onboarding');
+}
+
+/** Texts of the Archive namespace (the markdown export) in `language`, else the default language. */
+export function archiveTexts(language: string | null | undefined): TFunction<['archive', 'common']> {
+  return load().getFixedT(emailLanguage(language), ['archive', 'common']);
 }
 
 export type RenderedEmail = { subject: string; text: string };

@@ -1,10 +1,12 @@
 import { createCallerFactory, router } from '../trpc.ts';
 import { adminRouter } from './admin.ts';
 import { apiKeysRouter } from './api-keys.ts';
+import { archiveRouter } from './archive.ts';
 import { checksRouter } from './checks.ts';
 import { consentRouter } from './consent.ts';
 import { customersRouter } from './customers.ts';
 import { enrollmentRouter } from './enrollment.ts';
+import { insightsRouter } from './insights.ts';
 import { linksRouter } from './links.ts';
 import { onboardingRouter } from './onboarding.ts';
 import { rosterRouter } from './roster.ts';
@@ -23,6 +25,8 @@ export const appRouter = router({
   checks: checksRouter,
   signal: signalRouter,
   apiKeys: apiKeysRouter,
+  archive: archiveRouter,
+  insights: insightsRouter,
 });
 
 export type AppRouter = typeof appRouter;

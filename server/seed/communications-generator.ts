@@ -15,6 +15,8 @@ export type GeneratorPerson = {
   department: string | null;
   /** Channels to write on (default: all four); the benchmark leaves some unconsented on purpose. */
   channels?: readonly Channel[];
+  /** The language they write in: en, es, fr, de or ja (default: mostly English, fixed by their email). */
+  language?: string | null;
 };
 
 export type GeneratorOptions = {
@@ -332,8 +334,11 @@ const CHAT_OPENERS: Record<Lang, string[]> = {
   ja: ['共有です。', ''],
 };
 
-/** A person's working language, fixed by their email so they write consistently: mostly English. */
-function languageOf(email: string): Lang {
+const LANGS: readonly string[] = ['en', 'es', 'fr', 'de', 'ja'] satisfies Lang[];
+
+/** A person's working language: theirs if given, else fixed by their email so they write consistently; mostly English. */
+function languageOf({ email, language }: GeneratorPerson): Lang {
+  if (language && LANGS.includes(language)) return language as Lang;
   let h = 0;
   for (let i = 0; i < email.length; i++) h = (Math.imul(h, 31) + email.charCodeAt(i)) >>> 0;
   const r = h % 100;
@@ -431,7 +436,7 @@ export function* generateCommunications(opts: GeneratorOptions): Generator<Incom
     const [channel] = channels.find(([, w]) => (roll -= w) < 0) ?? channels[0]!;
     const authors = byChannel.get(channel)!;
     const starter = r.pick(authors);
-    const lang = languageOf(starter.email);
+    const lang = languageOf(starter);
     const topic = pickTopic(r, starter.department);
     const platform = r.pick(PLATFORMS[channel]);
     const thread = `${prefix}-t${++conversation}`;

@@ -1,6 +1,7 @@
 /**
- * Demo data for `npm start`: customer "Acme" with 25 employees across 4 departments and 3 locations. Seeded only
- * into an empty database; on every start, three unused enrollment links are printed (reissued when expired).
+ * Demo data for `npm start`: customer "Acme" with 25 employees across 4 departments and 3 locations, two months
+ * into its rollout, with 10,000+ communications of its consenting employees for Signal. Seeded only into an empty
+ * database; on every start, three unused enrollment links are printed (reissued when expired).
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
@@ -13,8 +14,10 @@ import { listTenantIds, withTenant, withTokenTenant } from '../db/tenant.ts';
 import { getEnrollment, recordNoticeShown, submitEnrollment } from '../services/enrollment.ts';
 import { closeSession, setSessionDate, startSession, updateChecklistItem } from '../services/onboarding.ts';
 import { CHECKLIST_KEYS } from '../../shared/onboarding.ts';
+import { storeCommunications, STORE_BATCH, type IncomingCommunication } from '../services/communications.ts';
 import { addEmployees, createCustomer, recordCustomerUser, type NewEmployee } from '../services/customers.ts';
 import { enrollmentPath, issueEnrollmentLinks, linkState } from '../services/enrollment-links.ts';
+import { generateCommunications } from './communications-generator.ts';
 
 const DEPARTMENTS = ['Sales', 'Engineering', 'Operations', 'Finance'] as const;
 const LOCATIONS = ['New York', 'London', 'Austin'] as const;
@@ -87,16 +90,33 @@ async function findDemoCustomerId(db: DbHandle): Promise<string | null> {
 
 export type DemoLink = { displayName: string; path: string };
 
-/** The demo looks a day into enrollment: links sent yesterday, the last 12 people have answered. */
-const DEMO_LINKS_AGE_MS = 26 * 60 * 60 * 1000;
-const DEMO_ENROLLED = 12;
+/**
+ * The demo looks two months into the rollout: links went out 60 days ago, 21 of the 25 people answered within the
+ * first days (four in each department at least five), and Signal has the communications since then.
+ */
+const DEMO_LINKS_AGE_MS = 60 * 24 * 60 * 60 * 1000;
+/** Roster positions (one per department) who have not answered yet: the printed open links are theirs. */
+const DEMO_PENDING = new Set([0, 7, 13, 19]);
+const ANSWER_SPACING_MS = 5 * 60 * 60 * 1000;
+/** At least 10,000 stored communications (issue 4), generated from when the last person answered until now. */
+const DEMO_COMMUNICATIONS = 10_500;
+const DEMO_SEED = 4242;
+/** Who writes in another language than English (the rest of Acme writes English). */
+const DEMO_LANGUAGES: Record<string, string> = {
+  'Sofia Martínez': 'es',
+  'Isabella García': 'es',
+  'Chloé Dubois': 'fr',
+  'Hannah Schmidt': 'de',
+  'Kenji Watanabe': 'ja',
+};
 
 /** Enrolls people through the same service path as the employee app, with varied but repeatable choices. */
 async function enrollSomeDemoEmployees(db: DbHandle, links: { token: string }[], now: Date) {
+  const sentAt = now.getTime() - DEMO_LINKS_AGE_MS;
   for (const [i, link] of links.entries()) {
     await withTokenTenant(db, 'enroll', link.token, async (tx, owner) => {
-      const view = await getEnrollment(tx, owner!, link.token, 'en', now);
-      const answeredAt = new Date(now.getTime() - (DEMO_ENROLLED - i) * 90 * 60 * 1000);
+      const answeredAt = new Date(sentAt + (i + 1) * ANSWER_SPACING_MS);
+      const view = await getEnrollment(tx, owner!, link.token, 'en', answeredAt);
       await recordNoticeShown(tx, owner!, link.token, view.notice.versionId, answeredAt);
       await submitEnrollment(
         tx,
@@ -107,7 +127,8 @@ async function enrollSomeDemoEmployees(db: DbHandle, links: { token: string }[],
           noticeVersionId: view.notice.versionId,
           language: 'en',
           identity: view.identity,
-          choices: view.channels.map((channel, c) => ({ channel, decision: (i + c) % 3 === 0 ? 'deny' : 'grant' })),
+          // About one channel in four refused, so every channel keeps well over five consenting people.
+          choices: view.channels.map((channel, c) => ({ channel, decision: (i + c) % 4 === 0 ? 'deny' : 'grant' })),
           acknowledged: true,
         },
         { ipAddress: '192.0.2.10', userAgent: 'demo seed' },
@@ -115,6 +136,39 @@ async function enrollSomeDemoEmployees(db: DbHandle, links: { token: string }[],
       );
     });
   }
+  return new Date(sentAt + links.length * ANSWER_SPACING_MS);
+}
+
+/**
+ * Signal's demo data: communications of the consenting employees on the channels each allowed, from the shared
+ * generator, stored through storeCommunications like a connector's batches.
+ */
+async function seedDemoCommunications(db: DbHandle, customerId: string, since: Date, now: Date) {
+  const people = await withTenant(db, customerId, (tx) =>
+    tx
+      .select({
+        email: employees.email,
+        displayName: employees.displayName,
+        department: employees.department,
+        channels: employeeConsent.channelsConsented,
+      })
+      .from(employees)
+      .innerJoin(employeeConsent, eq(employeeConsent.employeeId, employees.id))
+      .orderBy(employees.email),
+  );
+  const days = Math.max(1, Math.floor((now.getTime() - since.getTime()) / 86_400_000));
+  const writers = people.map((p) => ({ ...p, language: DEMO_LANGUAGES[p.displayName] ?? 'en' }));
+  const records = generateCommunications({ seed: DEMO_SEED, people: writers, count: DEMO_COMMUNICATIONS, end: now, days, idPrefix: 'demo' });
+  let batch: IncomingCommunication[] = [];
+  const flush = () => withTenant(db, customerId, (tx) => storeCommunications(tx, customerId, batch, now));
+  for (const record of records) {
+    batch.push(record);
+    if (batch.length === STORE_BATCH) {
+      await flush();
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await flush();
 }
 export type DemoLogin = { role: UserRole; email: string };
 
@@ -190,7 +244,9 @@ export async function ensureDemo(
         .where(eq(enrollmentLinks.customerId, customerId!));
       return issued;
     });
-    await enrollSomeDemoEmployees(db, links.slice(-DEMO_ENROLLED), now);
+    const answered = links.filter((_, i) => !DEMO_PENDING.has(i));
+    const lastAnswer = await enrollSomeDemoEmployees(db, answered, now);
+    await seedDemoCommunications(db, customerId, lastAnswer, now);
     created = true;
   }
   if (!customerId) return { created, links: [], logins: [] };

@@ -125,21 +125,22 @@ function statusCondition(status: TPersonLinkStatus, now: Date): SQL {
  * Which groups of a breakdown must hide their channel figures: those with fewer than `min` respondents, plus
  * complementary cells. The overall figures are published, so one hidden cell would be the total minus the others;
  * several hidden cells together would still be one small group. Hide the next-smallest cells until at least two are
- * hidden and together they cover `min` respondents.
+ * hidden and together they cover `min` respondents. Groups here are disjoint, so the people hidden cells cover is
+ * the sum of their sizes; where the same person can be in several cells (channels of the Signal dashboard), pass
+ * `covered` to count the distinct people of a set of cells.
  */
-export function suppressedGroups(respondents: readonly number[], min = MIN_GROUP_SIZE): Set<number> {
+export function suppressedGroups(
+  respondents: readonly number[],
+  min = MIN_GROUP_SIZE,
+  covered: (cells: ReadonlySet<number>) => number = (cells) => [...cells].reduce((sum, i) => sum + respondents[i]!, 0),
+): Set<number> {
   const hidden = new Set(respondents.flatMap((n, i) => (n < min ? [i] : [])));
   if (hidden.size === 0) return hidden;
   const rest = respondents
     .map((n, i) => ({ n, i }))
     .filter(({ i }) => !hidden.has(i))
     .sort((a, b) => a.n - b.n || a.i - b.i);
-  let covered = [...hidden].reduce((sum, i) => sum + respondents[i]!, 0);
-  while (rest.length > 0 && (hidden.size < 2 || covered < min)) {
-    const next = rest.shift()!;
-    hidden.add(next.i);
-    covered += next.n;
-  }
+  while (rest.length > 0 && (hidden.size < 2 || covered(hidden) < min)) hidden.add(rest.shift()!.i);
   return hidden;
 }
 

@@ -20,13 +20,14 @@ export async function purgeCommunications(
   args: { customerId: string; employeeId: string; events: readonly { id: string; channel: Channel }[]; now: Date },
 ): Promise<PurgedChannel[]> {
   if (args.events.length === 0) return [];
-  const channels = json(args.events.map((e) => e.channel));
+  // Channel names come from a fixed enum, so a plain array literal is safe.
+  const channels = `{${args.events.map((e) => e.channel).join(',')}}`;
   const rows = rowsOf<{ channel: Channel; removed_count: number }>(
     await tx.execute(sql`
       with removed as (
         delete from communications
         where customer_id = ${args.customerId} and employee_id = ${args.employeeId}
-          and channel in (select json_array_elements_text(${channels}::json))
+          and channel = any(${channels}::text[])
         returning channel
       ),
       counts as (select channel, count(*)::int as n from removed group by channel)

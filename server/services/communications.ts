@@ -51,6 +51,12 @@ export const emptyNotStored = (): Record<NotStoredReason, number> =>
 /** Display names compare case- and space-insensitively here; accents are folded by unaccent() in SQL. */
 const nameKey = (name: string) => name.trim().replace(/\s+/g, ' ');
 const json = (value: unknown) => JSON.stringify(value);
+/**
+ * A PostgreSQL array literal of text values. Lookups use `= any(array)`, which the planner serves from the index
+ * whatever its statistics say (a join against json_array_elements_text() got nested loops on fresh tables).
+ */
+export const textArray = (values: Iterable<string>) =>
+  `{${Array.from(values, (v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
 
 type Customer = { channels: Channel[]; outputLanguage: string };
 
@@ -102,7 +108,7 @@ async function attribute(
         .execute(
           sql`select lower(e.email) as key, e.id from employees e
               where e.customer_id = ${customerId} and e.left_at is null
-                and lower(e.email) in (select json_array_elements_text(${json([...emails])}::json))`,
+                and lower(e.email) = any(${textArray(emails)}::text[])`,
         )
         .then((r) => {
           for (const row of rowsOf<{ key: string; id: string }>(r)) byEmail.set(row.key, row.id);
@@ -115,7 +121,7 @@ async function attribute(
       tx
         .execute(
           sql`select n.name as key, e.id
-              from json_array_elements_text(${json([...names])}::json) as n(name)
+              from unnest(${textArray(names)}::text[]) as n(name)
               join employees e on e.customer_id = ${customerId} and e.left_at is null
                 and lower(unaccent(e.display_name)) = lower(unaccent(n.name))`,
         )
@@ -196,7 +202,7 @@ async function storeBatch(
     if ('reason' in a) notStored[a.reason]++;
     else attributed.push({ record, employeeId: a.employeeId });
   });
-  const employeeIds = json([...new Set(attributed.map((a) => a.employeeId))]);
+  const employeeIds = textArray(new Set(attributed.map((a) => a.employeeId)));
 
   let events: LedgerEvent[] = [];
   if (attributed.length > 0) {
@@ -204,14 +210,14 @@ async function storeBatch(
     // waited for has committed.
     await tx.execute(
       sql`select 1 from employee_consent
-          where employee_id in (select json_array_elements_text(${employeeIds}::json)::uuid)
+          where employee_id = any(${employeeIds}::uuid[])
           order by employee_id for share`,
     );
     events = rowsOf<LedgerEvent>(
       await tx.execute(
         sql`select id, employee_id, channel, decision, occurred_at from consent_events
             where customer_id = ${customerId}
-              and employee_id in (select json_array_elements_text(${employeeIds}::json)::uuid)
+              and employee_id = any(${employeeIds}::uuid[])
             order by employee_id, channel, occurred_at, seq`,
       ),
     );

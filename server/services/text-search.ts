@@ -38,10 +38,63 @@ export function segmentWords(text: string, language: string | null | undefined):
 const DETECT_CHARS = 400;
 
 /**
- * ISO 639-1 of a text (eld, small n-gram database: ~30,000 short texts/s on one core), or `fallback` when the
- * detector is not confident — short chat lines such as "ok, on it" carry too little signal.
+ * Frequent function words of the languages most mail and chat is written in. They decide most texts in a few
+ * microseconds; eld (~100 µs a text on this machine) is consulted only when they do not, which is what keeps
+ * detection off the critical path of a 10,000 records/s ingest.
+ */
+const STOPWORDS: Record<string, string[]> = {
+  en: ['the', 'and', 'is', 'are', 'we', 'to', 'of', 'for', 'on', 'this', 'that', 'with', 'you', 'have', 'be', 'will', 'it', 'our', 'can', 'by', 'was', 'not', 'at', 'from', 'they', 'need', 'please', 'after', 'before'],
+  es: ['el', 'la', 'los', 'las', 'de', 'que', 'y', 'en', 'un', 'una', 'es', 'por', 'con', 'para', 'del', 'se', 'no', 'al', 'lo', 'nos', 'está', 'pero', 'como', 'antes', 'hay', 'tenemos', 'necesitamos'],
+  fr: ['le', 'la', 'les', 'de', 'des', 'et', 'est', 'un', 'une', 'du', 'en', 'que', 'pour', 'pas', 'sur', 'nous', 'vous', 'avec', 'il', 'ne', 'au', 'dans', 'sont', 'mais', 'avant', 'ce', 'cette'],
+  de: ['der', 'die', 'das', 'und', 'ist', 'nicht', 'ein', 'eine', 'zu', 'den', 'mit', 'von', 'wir', 'für', 'auf', 'im', 'es', 'sich', 'des', 'dem', 'bis', 'noch', 'bitte', 'hat', 'sind', 'wird', 'vor'],
+  pt: ['o', 'os', 'de', 'que', 'e', 'do', 'da', 'em', 'um', 'uma', 'para', 'com', 'não', 'no', 'na', 'por', 'mais', 'se', 'dos', 'das', 'foi', 'está', 'nós', 'você', 'temos', 'precisamos'],
+  it: ['il', 'di', 'che', 'e', 'la', 'per', 'un', 'una', 'non', 'sono', 'del', 'della', 'con', 'è', 'gli', 'le', 'si', 'da', 'nel', 'alla', 'abbiamo', 'questo', 'ma', 'anche', 'prima'],
+  nl: ['de', 'het', 'een', 'en', 'van', 'is', 'dat', 'op', 'te', 'niet', 'voor', 'met', 'zijn', 'wij', 'we', 'ook', 'er', 'aan', 'maar', 'nog', 'naar', 'hebben', 'deze', 'wordt'],
+};
+const STOPWORD_LANGS = Object.keys(STOPWORDS);
+const STOPWORD_INDEX = new Map<string, number[]>();
+STOPWORD_LANGS.forEach((lang, i) => {
+  for (const w of STOPWORDS[lang]!) STOPWORD_INDEX.set(w, [...(STOPWORD_INDEX.get(w) ?? []), i]);
+});
+const WORD = /[\p{L}']+/gu;
+const KANA = /[\u3040-\u30ff]/;
+const HAN = /[\u4e00-\u9fff]/;
+const ARABIC = /[\u0600-\u06ff]/;
+
+/** The function-word vote: a language with ≥ 3 hits and twice the runner-up's, or null when that is not clear. */
+function stopwordVote(text: string): string | null {
+  const hits = new Array<number>(STOPWORD_LANGS.length).fill(0);
+  let words = 0;
+  for (const m of text.toLowerCase().matchAll(WORD)) {
+    const langs = STOPWORD_INDEX.get(m[0]);
+    if (langs) for (const l of langs) hits[l]!++;
+    if (++words >= 60) break;
+  }
+  let best = 0;
+  let second = 0;
+  let bestIndex = -1;
+  hits.forEach((h, i) => {
+    if (h > best) {
+      second = best;
+      best = h;
+      bestIndex = i;
+    } else if (h > second) second = h;
+  });
+  return best >= 3 && best >= 2 * second ? STOPWORD_LANGS[bestIndex]! : null;
+}
+
+/**
+ * ISO 639-1 of a text, or `fallback` when it cannot be told (short chat lines such as "ok, on it" carry too
+ * little signal). Kana means Japanese, Han without kana Chinese, Arabic script Arabic; then the function-word
+ * vote; then eld (small n-gram database) when it is confident.
  */
 export function detectLanguage(text: string, fallback: string): string {
-  const result = eld.detect(text.length > DETECT_CHARS ? text.slice(0, DETECT_CHARS) : text);
+  const sample = text.length > DETECT_CHARS ? text.slice(0, DETECT_CHARS) : text;
+  if (KANA.test(sample)) return 'ja';
+  if (HAN.test(sample)) return 'zh';
+  if (ARABIC.test(sample)) return 'ar';
+  const voted = stopwordVote(sample);
+  if (voted) return voted;
+  const result = eld.detect(sample);
   return result.language && result.isReliable() ? result.language : fallback;
 }

@@ -64,8 +64,9 @@ export type NotStoredReason = (typeof NOT_STORED_REASONS)[number];
 
 export const ZIngestRejection = z.object({
   index: z.number().int().nonnegative(),
-  /** A validation key (validation.*), or "invalid_record" when the record is not an object. */
+  /** zod's issue code (invalid_type, too_small, too_big, invalid_format, invalid_value, unrecognized_keys, …). */
   code: z.string(),
+  /** Where in the record: e.g. ["author", "email"]; empty when the record itself is not an object. */
   path: z.array(z.union([z.string(), z.number()])),
 });
 export type TIngestRejection = z.infer<typeof ZIngestRejection>;

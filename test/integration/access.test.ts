@@ -22,9 +22,8 @@ const PUBLIC = /^(enrollment|consent)\.|^session\.me$/;
 /** Areas only the onboarding team and the customer admin may change or see. */
 const ONBOARDING =
   /^(roster|links|onboarding)\.|^customers\.(update|inviteUser)$|^checks\.(recordCheckIn|resendPending)$|^admin\.decideCorrection$/;
-
-/** Signal: the CEO's alone. */
-const CEO_ONLY = /^signal\./;
+/** CEO-only areas: Signal (chat and dashboard) and the Archive of the CEO's own sessions. */
+const CEO_ONLY = /^(archive|insights|signal)\./;
 
 const paths = Object.keys(appRouter._def.procedures);
 
@@ -53,15 +52,16 @@ describe(`access to every procedure (${testDbKind})`, () => {
     }
   });
 
-  it('refuses admins and operators every Signal procedure', async () => {
+  it('refuses the customer admin and the operator every CEO-only procedure', async () => {
     const { customerId } = await makeCustomer(t.handle, { count: 1 });
     const admin = await makeUser(services, 'admin', customerId);
-    const operator = await makeUser(services, 'operator', null);
-    const signal = paths.filter((p) => CEO_ONLY.test(p));
-    expect(signal.length).toBeGreaterThanOrEqual(2);
-    for (const path of signal) {
-      await expect(call(callerAs(services, admin), path), path).rejects.toMatchObject({ code: 'FORBIDDEN' });
-      await expect(call(callerAs(services, operator), path), path).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const operator = { ...(await makeUser(services, 'operator', null)), activeCustomerId: customerId };
+    const ceoOnly = paths.filter((p) => CEO_ONLY.test(p));
+    expect(ceoOnly.length).toBeGreaterThanOrEqual(5);
+    for (const user of [admin, operator]) {
+      for (const path of ceoOnly) {
+        await expect(call(callerAs(services, user), path), `${user.role} ${path}`).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      }
     }
   });
 });

@@ -37,7 +37,19 @@ describe.runIf(testDbKind === 'pglite')('demo seed', () => {
           (select count(*) from onboarding_sessions where closed_at is not null)::int as closed`),
       ),
     );
-    expect(counts[0]).toEqual({ employees: 25, consented: 12, events: 48, confirmed: 6, checks: 4, closed: 1 });
+    expect(counts[0]).toEqual({ employees: 25, consented: 21, events: 84, confirmed: 6, checks: 4, closed: 1 });
+
+    // Signal's demo data: 10,000+ communications, each channel from at least five people, in several languages.
+    const signal = await withTenant(t.handle, customerId!, async (tx) =>
+      rowsOf<{ channel: string; n: number; people: number; languages: number }>(
+        await tx.execute(sql`select channel, count(*)::int as n, count(distinct employee_id)::int as people,
+          count(distinct language)::int as languages from communications group by channel order by channel`),
+      ),
+    );
+    expect(signal.map((c) => c.channel)).toEqual(['email', 'messaging', 'sms_voice', 'video']);
+    expect(signal.reduce((sum, c) => sum + c.n, 0)).toBeGreaterThanOrEqual(10_000);
+    for (const c of signal) expect(c.people, c.channel).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...signal.map((c) => c.languages))).toBeGreaterThanOrEqual(5);
 
     const again = await ensureDemo(services, { now, password: 'demo password 123' });
     expect(again.created).toBe(false);

@@ -60,3 +60,14 @@ describe('API keys', () => {
     expect(hashApiKey(secret)).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe('language detection beyond the function-word languages', () => {
+  it('tells Chinese, Arabic, Portuguese, Italian and Dutch, and asks eld for the rest', () => {
+    expect(detectLanguage('供应商确认零部件将推迟两周交付。', 'en')).toBe('zh');
+    expect(detectLanguage('أكد المورد تأخير المكونات لمدة أسبوعين.', 'en')).toBe('ar');
+    expect(detectLanguage('O fornecedor confirmou um atraso de duas semanas nos componentes para o lançamento.', 'en')).toBe('pt');
+    expect(detectLanguage('Il fornitore ha confermato un ritardo di due settimane per la consegna dei componenti.', 'en')).toBe('it');
+    expect(detectLanguage('De leverancier heeft een vertraging van twee weken bevestigd voor de onderdelen.', 'en')).toBe('nl');
+    expect(detectLanguage('Dostawca potwierdził dwutygodniowe opóźnienie dostawy komponentów.', 'en')).toBe('pl');
+  });
+});

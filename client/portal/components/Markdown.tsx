@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import ReactMarkdown, { type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import type { PhrasingContent, Root, RootContent } from 'mdast';
+import { CITATION_RE, citedIds, idsInCitation, PARTIAL_CITATION_AT_END_RE } from '../../../shared/citations.ts';
 import { formatNumber } from '../../lib/format.ts';
 import './markdown.css';
 
@@ -21,13 +22,6 @@ export type MarkdownProps = {
   citationNumber?: (id: string) => number | undefined;
   streaming?: boolean;
 };
-
-const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
-/** `[#id]` or a list of them in one pair of brackets: `[#id, #id]`. */
-const CITATION = new RegExp(`\\[#${UUID}(?:\\s*[,;]\\s*#?${UUID})*\\]`, 'g');
-const UUID_ANY = new RegExp(UUID, 'g');
-/** An unfinished citation at the end of a streaming answer. */
-const PARTIAL_CITATION_AT_END = /\[#[0-9a-fA-F-]{0,36}(?:\s*[,;]\s*#?[0-9a-fA-F-]{0,36})*$/;
 
 /** Elements markdown may produce here; anything else is unwrapped to its text. `cite` is our citation node. */
 const ALLOWED = [
@@ -52,18 +46,6 @@ export function safeHref(url: string | null | undefined): string | null {
   }
 }
 
-/** The record ids cited in `text`, in order of first appearance, lower-cased, without repeats. */
-export function citedIds(text: string): string[] {
-  const ids: string[] = [];
-  for (const match of text.matchAll(CITATION)) {
-    for (const id of match[0].match(UUID_ANY) ?? []) {
-      const lower = id.toLowerCase();
-      if (!ids.includes(lower)) ids.push(lower);
-    }
-  }
-  return ids;
-}
-
 type CiteNode = { type: 'cite'; data: { hName: 'cite'; hProperties: { dataCite: string } }; children: [] };
 
 /** remark plugin: splits text nodes at citations into `cite` nodes (code and links are left alone). */
@@ -78,10 +60,10 @@ function remarkCitations() {
         continue;
       }
       let last = 0;
-      for (const match of child.value.matchAll(CITATION)) {
+      for (const match of child.value.matchAll(CITATION_RE)) {
         if (match.index > last) out.push({ type: 'text', value: child.value.slice(last, match.index) });
-        for (const id of match[0].match(UUID_ANY) ?? []) {
-          out.push({ type: 'cite', data: { hName: 'cite', hProperties: { dataCite: id.toLowerCase() } }, children: [] });
+        for (const id of idsInCitation(match[0])) {
+          out.push({ type: 'cite', data: { hName: 'cite', hProperties: { dataCite: id } }, children: [] });
         }
         last = match.index + match[0].length;
       }
@@ -101,9 +83,11 @@ const heading =
     return <Tag>{children}</Tag>;
   };
 
+export { citedIds };
+
 export function Markdown({ text, onCite, citationNumber, streaming = false }: MarkdownProps) {
   const { t } = useTranslation('portal');
-  const source = streaming ? text.replace(PARTIAL_CITATION_AT_END, '') : text;
+  const source = streaming ? text.replace(PARTIAL_CITATION_AT_END_RE, '') : text;
   const order = useMemo(() => citedIds(source), [source]);
 
   const components = useMemo<Components>(

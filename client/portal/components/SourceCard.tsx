@@ -68,7 +68,7 @@ export function SourceCard({ source, number, id }: { source: TCitedSource; numbe
         {body}
       </p>
       {long && (
-        <button type="button" className="link-button" aria-expanded={expanded} aria-controls={bodyId} onClick={() => setExpanded(!expanded)}>
+        <button type="button" className="link" aria-expanded={expanded} aria-controls={bodyId} onClick={() => setExpanded(!expanded)}>
           {expanded ? t('sources.showLess') : t('sources.showMore')}
         </button>
       )}
