@@ -4,7 +4,7 @@
  *
  * Each sample is what a question costs the server before the model is asked: a tenant transaction (RLS), the
  * question turned into one tsquery per language configuration, and the ranked top-40 (`retrieve`), then the 40
- * records with their authors (`loadSources`). Questions are realistic and in several languages (English, Spanish,
+ * records with their authors (`resolveSources`). Questions are realistic and in several languages (English, Spanish,
  * French, German, Japanese), some narrowed by channel, dates or department, one in web-search syntax. Every question
  * runs once to warm up, then BENCH_ROUNDS times (default 10), round-robin.
  *
@@ -16,7 +16,7 @@ import type { TSignalScope } from '../shared/schemas/signal.ts';
 import { openDb } from '../server/db/client.ts';
 import { withTenant } from '../server/db/tenant.ts';
 import { retrieve, TOP_K } from '../server/services/retrieval.ts';
-import { loadSources } from '../server/signal/sources.ts';
+import { resolveSources } from '../server/services/archive.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const TARGET_P95_MS = 100;
@@ -81,7 +81,7 @@ async function main() {
     const t0 = performance.now();
     const ids = await withTenant(db, customerId, (tx) => retrieve(tx, customerId, q));
     const t1 = performance.now();
-    await withTenant(db, customerId, (tx) => loadSources(tx, customerId, ids));
+    await withTenant(db, customerId, (tx) => resolveSources(tx, customerId, ids));
     return { retrievalMs: t1 - t0, sourcesMs: performance.now() - t1, found: ids.length };
   };
 

@@ -22,7 +22,7 @@ import { withTenant } from '../db/tenant.ts';
 import { AppError } from '../errors.ts';
 import { presentRecords, summarize } from '../signal/extractive.ts';
 import { HISTORY_TURNS, type HistoryTurn } from '../signal/prompt.ts';
-import { loadSources } from '../signal/sources.ts';
+import { resolveSources } from './archive.ts';
 import { retrieve } from './retrieval.ts';
 
 const TITLE_CHARS = 200;
@@ -81,7 +81,7 @@ export function startTurn(
       .map(({ query, response }) => ({ query, response }));
 
     const ids = await retrieve(tx, customerId, { query: input.query, scope: input.scope, embedding: opts.embedding });
-    const sources = await loadSources(tx, customerId, ids);
+    const sources = await resolveSources(tx, customerId, ids);
 
     const turnId = randomUUID();
     await tx.insert(signalTurns).values({
@@ -134,7 +134,7 @@ export async function sessionView(tx: Tx, customerId: string, user: SessionUser,
     .orderBy(asc(signalTurns.turnIndex));
   const turns: TTurn[] = [];
   for (const row of rows) {
-    const sources = await loadSources(tx, customerId, row.retrievedRecordIds);
+    const sources = await resolveSources(tx, customerId, row.retrievedRecordIds);
     turns.push({
       turnId: row.id,
       turnIndex: row.turnIndex,

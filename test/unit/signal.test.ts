@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { citedIds } from '../../client/portal/components/Markdown.tsx';
+import { citedIds } from '../../shared/citations.ts';
 import type { TCitedSource, TSourceRecord } from '../../shared/schemas/sources.ts';
 import { anyOfLexemes, fuseRankings, twoOfLexemes, usesSearchSyntax } from '../../server/services/retrieval.ts';
 import { excerpt, extractiveAnswer, summarize } from '../../server/signal/extractive.ts';
