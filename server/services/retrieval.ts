@@ -22,7 +22,7 @@ import { segmentWords } from './text-search.ts';
 
 export const TOP_K = 40;
 /** How many of the newest matching records are ranked (see `retrieve`). */
-export const CANDIDATES = 1_000;
+export const CANDIDATES = 500;
 /** The usual RRF constant: damps the weight of the very first ranks so neither list dominates. */
 export const RRF_K = 60;
 
@@ -81,6 +81,16 @@ export function twoOfLexemes(lexemes: readonly string[], max = 8): string {
   const pairs: string[] = [];
   for (let i = 0; i < words.length; i++) for (let j = i + 1; j < words.length; j++) pairs.push(`${words[i]} & ${words[j]}`);
   return pairs.map((p) => `(${p})`).join(' | ');
+}
+
+/**
+ * The OR of several configurations' queries with repeated alternatives removed: most configurations read most words
+ * the same way, and every repeat would inflate PostgreSQL's estimate of how many rows match — enough to make it walk
+ * the whole time index for a question nothing matches. Web-search queries are kept whole.
+ */
+export function unionOf(queries: readonly string[], webSearch: boolean): string {
+  const parts = new Set(queries.flatMap((q) => (webSearch ? [`(${q})`] : q.split(' | '))));
+  return [...parts].join(' | ');
 }
 
 /** One configuration group's reading of the question: the query it ranks with, and its match tiers, strictest first. */
@@ -155,6 +165,7 @@ export async function retrieve(
   await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
 
   const groups = await queriesByConfig(tx, opts.query);
+  const webSearch = usesSearchSyntax(opts.query);
   let textIds: string[] = [];
   if (groups.length === 0) {
     // Nothing searchable (only stop words or punctuation): the most recent records in scope.
@@ -173,7 +184,7 @@ export async function retrieve(
   for (let tier = 0; tier < tiers && textIds.length < k; tier++) {
     const tierOf = (g: ConfigQuery) => g.tiers[Math.min(tier, g.tiers.length - 1)]!;
     // One GIN scan for the union of every configuration's query, then each row is held to its own configuration's.
-    const union = groups.map((g) => `(${tierOf(g)})`).join(' | ');
+    const union = unionOf(groups.map(tierOf), webSearch);
     // Ranking every match of a broad question over a million records costs seconds, so only the newest
     // CANDIDATES matches are ranked: PostgreSQL walks (customer_id, occurred_at) backwards while matches are
     // common and uses the GIN index when they are rare. The match goes through communications_search (migration

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { citedIds } from '../../shared/citations.ts';
 import type { TCitedSource, TSourceRecord } from '../../shared/schemas/sources.ts';
-import { anyOfLexemes, fuseRankings, twoOfLexemes, usesSearchSyntax } from '../../server/services/retrieval.ts';
+import { anyOfLexemes, fuseRankings, twoOfLexemes, unionOf, usesSearchSyntax } from '../../server/services/retrieval.ts';
 import { excerpt, extractiveAnswer, summarize } from '../../server/signal/extractive.ts';
 import { createSseParser } from '../../shared/sse.ts';
 import { embed, LlmError, streamChat, type LlmConfig } from '../../server/signal/llm.ts';
@@ -59,6 +59,9 @@ describe('query terms', () => {
     expect(anyOfLexemes(['budget', "o'brien", 'a\\b'])).toBe("'budget' | 'o''brien' | 'a\\\\b'");
     expect(twoOfLexemes(['suppli', 'delay', 'launch', 'delay'])).toBe("('suppli' & 'delay') | ('suppli' & 'launch') | ('delay' & 'launch')");
     expect(twoOfLexemes(['budget'])).toBe("'budget'");
+    expect(unionOf(["'warum' | 'liefer'", "'warum' | 'lieferant'"], false)).toBe("'warum' | 'liefer' | 'lieferant'");
+    expect(unionOf(["('a' & 'b') | ('a' & 'c')", "('a' & 'b')"], false)).toBe("('a' & 'b') | ('a' & 'c')");
+    expect(unionOf(["'a' & !'b'", "'a' & !'c'"], true)).toBe("('a' & !'b') | ('a' & !'c')");
     expect(twoOfLexemes(Array.from({ length: 12 }, (_, i) => `w${i}`)).split('|')).toHaveLength(28);
   });
 });
