@@ -128,7 +128,11 @@ async function queriesByConfig(tx: Tx, query: string): Promise<ConfigQuery[]> {
   return [...groups.values()];
 }
 
-function scopeFilter(scope: TSignalScope | undefined): { join: SQL; where: SQL[] } {
+/**
+ * The scope as conditions on communications `c`. Departments are resolved to their employees first: a join to
+ * employees was applied per candidate row and made department-scoped questions the slowest by far.
+ */
+async function scopeFilter(tx: Tx, customerId: string, scope: TSignalScope | undefined): Promise<SQL[]> {
   const where: SQL[] = [];
   const channels: Channel[] | undefined = scope?.channels?.length ? scope.channels : undefined;
   if (channels) where.push(sql`c.channel = any(string_to_array(${channels.join(',')}, ','))`);
@@ -136,9 +140,14 @@ function scopeFilter(scope: TSignalScope | undefined): { join: SQL; where: SQL[]
   // Whole days: "to" includes that day.
   if (scope?.to) where.push(sql`c.occurred_at < ${scope.to}::date + 1`);
   const departments = scope?.departments?.length ? scope.departments : undefined;
-  if (!departments) return { join: sql``, where };
-  where.push(sql`e.department = any(${sql`array[${sql.join(departments.map((d) => sql`${d}`), sql`, `)}]::text[]`})`);
-  return { join: sql`join employees e on e.id = c.employee_id and e.customer_id = c.customer_id`, where };
+  if (departments) {
+    const people = rowsOf<{ id: string }>(
+      await tx.execute(sql`select e.id from employees e where e.customer_id = ${customerId}
+        and e.department = any(${sql`array[${sql.join(departments.map((d) => sql`${d}`), sql`, `)}]::text[]`})`),
+    );
+    where.push(sql`c.employee_id = any(string_to_array(${people.map((p) => p.id).join(',')}, ',')::uuid[])`);
+  }
+  return where;
 }
 
 /** Whether pgvector gave communications its `embedding` column. Asked only when there is a vector to compare. */
@@ -159,7 +168,7 @@ export async function retrieve(
   opts: RetrievalOptions,
 ): Promise<string[]> {
   const k = opts.k ?? TOP_K;
-  const { join, where } = scopeFilter(opts.scope);
+  const where = await scopeFilter(tx, customerId, opts.scope);
   const filters = sql.join([sql`c.customer_id = ${customerId}`, ...where], sql` and `);
   // Each question gets a plan for its own terms: a generic plan cannot tell a rare word from a common one.
   await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
@@ -170,7 +179,7 @@ export async function retrieve(
   if (groups.length === 0) {
     // Nothing searchable (only stop words or punctuation): the most recent records in scope.
     textIds = rowsOf<{ id: string }>(
-      await tx.execute(sql`select c.id from communications c ${join} where ${filters}
+      await tx.execute(sql`select c.id from communications c where ${filters}
                            order by c.occurred_at desc limit ${k}`),
     ).map((r) => r.id);
   }
@@ -192,7 +201,7 @@ export async function retrieve(
     const ids = rowsOf<{ id: string }>(
       await tx.execute(sql`
         select m.id from (
-          select c.id, c.occurred_at, c.fts, c.fts_config from communications_search c ${join}
+          select c.id, c.occurred_at, c.fts, c.fts_config from communications_search c
           where ${filters} and c.fts @@ ${union}::tsquery
           order by c.occurred_at desc
           limit ${CANDIDATES}
@@ -209,7 +218,7 @@ export async function retrieve(
   const vector = `[${opts.embedding.join(',')}]`;
   const vectorIds = rowsOf<{ id: string }>(
     await tx.execute(sql`
-      select c.id from communications c ${join}
+      select c.id from communications c
       where ${filters} and c.embedding is not null
       order by c.embedding <=> ${vector}::vector
       limit ${k}`),
