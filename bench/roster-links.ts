@@ -8,6 +8,7 @@
  *
  * Target: generate ≤ 5 s. Needs DATABASE_URL + MIGRATE_DATABASE_URL (see .ci/start-postgres.sh).
  */
+import { NO_SIGNAL_MODELS } from '../server/signal/llm.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
@@ -95,7 +96,7 @@ try {
   const listApi = createCaller(
     createContextInner({
       db,
-      services: { mailer: { mode: 'outbox', send: async () => ({ delivered: false, messageId: null }), close() {} }, publicUrl: '', auth: null as never },
+      services: { mailer: { mode: 'outbox', send: async () => ({ delivered: false, messageId: null }), close() {} }, publicUrl: '', auth: null as never, signal: NO_SIGNAL_MODELS },
       user: { id: 'bench-operator', email: 'bench@panops.local', name: 'Bench', role: 'operator', customerId: null, language: null, activeCustomerId: customerId, sessionToken: 'bench' },
     }),
   );

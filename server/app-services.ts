@@ -11,6 +11,22 @@ import { withTenant } from './db/tenant.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { recordAudit } from './services/audit.ts';
 import { recordEmail } from './services/email.ts';
+import { NO_SIGNAL_MODELS, type SignalConfig } from './signal/llm.ts';
+import type { Env } from './env.ts';
+
+/** Signal's endpoints from the validated environment. */
+export function signalConfigFrom(env: Env): SignalConfig {
+  return {
+    llm:
+      env.SIGNAL_LLM_URL && env.SIGNAL_LLM_MODEL
+        ? { url: env.SIGNAL_LLM_URL, model: env.SIGNAL_LLM_MODEL, apiKey: env.SIGNAL_LLM_API_KEY }
+        : null,
+    embeddings:
+      env.EMBEDDINGS_URL && env.EMBEDDINGS_MODEL
+        ? { url: env.EMBEDDINGS_URL, model: env.EMBEDDINGS_MODEL, apiKey: env.SIGNAL_LLM_API_KEY }
+        : null,
+  };
+}
 
 /** AUTH_SECRET, or one generated on first start and kept (mode 600) so sessions survive restarts. */
 export function authSecret(configured: string | undefined, file: string): string {
@@ -31,6 +47,7 @@ export function createServices(opts: {
   mailFrom?: string;
   now?: () => Date;
   signInPerMinute?: number;
+  signal?: SignalConfig;
 }): AppServices {
   const mailer = opts.mailer ?? createMailer({ smtpUrl: opts.smtpUrl, from: opts.mailFrom ?? 'PanOps <no-reply@panops.local>' });
   const auth = createAuth({
@@ -65,5 +82,5 @@ export function createServices(opts: {
       );
     },
   });
-  return { db: opts.db, auth, mailer, publicUrl: opts.publicUrl };
+  return { db: opts.db, auth, mailer, publicUrl: opts.publicUrl, signal: opts.signal ?? NO_SIGNAL_MODELS };
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Auth, SessionUser } from './auth/auth.ts';
 import type { DbHandle } from './db/client.ts';
 import type { Mailer } from './mail/mailer.ts';
+import type { SignalConfig } from './signal/llm.ts';
 
 export type RequestMeta = { ipAddress: string | null; userAgent: string | null };
 
@@ -12,6 +13,8 @@ export type AppServices = {
   mailer: Mailer;
   /** Origin used in emailed and printed links. */
   publicUrl: string;
+  /** Signal's model and embeddings endpoints (env SIGNAL_LLM_*, EMBEDDINGS_*). */
+  signal: SignalConfig;
 };
 
 /** Testable core: integration tests build this directly and call routers through createCaller. */

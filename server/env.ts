@@ -1,6 +1,8 @@
 /** Environment, validated once at boot. A bad value stops the process with the field and the reason. */
 import { z } from 'zod';
 
+const httpUrl = z.url({ protocol: /^https?$/ });
+
 const Env = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -24,6 +26,21 @@ const Env = z.object({
   MAIL_FROM: z.string().min(3).default('PanOps <no-reply@panops.local>'),
   /** Create the demo logins with these passwords (printed at first start). */
   DEMO_PASSWORD: z.string().min(12).default('panops-demo-2026'),
+  /** OpenAI-compatible base URL of the Signal model, e.g. http://127.0.0.1:8000/v1 (vLLM). Absent => extractive mode. */
+  SIGNAL_LLM_URL: httpUrl.optional(),
+  SIGNAL_LLM_MODEL: z.string().trim().min(1).max(200).optional(),
+  SIGNAL_LLM_API_KEY: z.string().min(1).optional(),
+  /** OpenAI-compatible embeddings base URL; used only where pgvector gives communications an `embedding` column. */
+  EMBEDDINGS_URL: httpUrl.optional(),
+  EMBEDDINGS_MODEL: z.string().trim().min(1).max(200).optional(),
+}).superRefine((env, ctx) => {
+  // A model endpoint without a model name would only fail at the first question.
+  if (env.SIGNAL_LLM_URL && !env.SIGNAL_LLM_MODEL) {
+    ctx.addIssue({ code: 'custom', path: ['SIGNAL_LLM_MODEL'], message: 'required when SIGNAL_LLM_URL is set' });
+  }
+  if (env.EMBEDDINGS_URL && !env.EMBEDDINGS_MODEL) {
+    ctx.addIssue({ code: 'custom', path: ['EMBEDDINGS_MODEL'], message: 'required when EMBEDDINGS_URL is set' });
+  }
 });
 export type Env = z.infer<typeof Env>;
 

@@ -15,6 +15,8 @@ import { createContextInner, requestMeta, type AppServices } from './context.ts'
 import { ingestHandler } from './ingest/route.ts';
 import { appRouter } from './routers/_app.ts';
 import { ROSTER_UPLOAD_PATH, rosterUploadHandler } from './roster/upload-route.ts';
+import { signalQueryHandler } from './signal/route.ts';
+import { SIGNAL_QUERY_PATH } from '../shared/schemas/signal.ts';
 
 type Next = () => void;
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
@@ -87,6 +89,7 @@ export async function createAppServer(opts: {
   });
   const web = await webMiddleware(opts.mode);
   const rosterUpload = rosterUploadHandler(opts.services, { trustProxy: opts.trustProxy ?? false });
+  const signalQuery = signalQueryHandler(opts.services);
   const ingest = ingestHandler(opts.services, { trustProxy: opts.trustProxy ?? false, now: opts.now });
 
   return createServer((req, res) => {
@@ -105,6 +108,7 @@ export async function createAppServer(opts: {
       return void authHandler(req, res);
     }
     if (url === ROSTER_UPLOAD_PATH || url.startsWith(`${ROSTER_UPLOAD_PATH}?`)) return void rosterUpload(req, res);
+    if (url === SIGNAL_QUERY_PATH) return void signalQuery(req, res);
     if (url === INGEST_PATH || url.startsWith(`${INGEST_PATH}?`)) return void ingest(req, res);
     if (url.startsWith('/api/')) return sendJson(res, 404, { error: 'not_found' });
     web(req, res, () => sendJson(res, 404, { error: 'not_found' }));

@@ -1,5 +1,5 @@
 /** Boot: validate env, open the database (migrating it), seed the demo on first start, serve. */
-import { authSecret, createServices } from './app-services.ts';
+import { authSecret, createServices, signalConfigFrom } from './app-services.ts';
 import { loadEnv } from './env.ts';
 import { openDb } from './db/client.ts';
 import { createAppServer } from './http.ts';
@@ -23,6 +23,7 @@ const services = createServices({
   publicUrl,
   smtpUrl: env.SMTP_URL,
   mailFrom: env.MAIL_FROM,
+  signal: signalConfigFrom(env),
 });
 const demo =
   env.SEED_DEMO === 'auto' ? await ensureDemo(services, { now: new Date(), password: env.DEMO_PASSWORD }) : null;
@@ -40,6 +41,11 @@ server.listen(env.PORT, env.HOST, () => {
   const origin = env.PUBLIC_URL ?? `http://localhost:${port}`;
   if (services.mailer.mode === 'outbox') console.log('No SMTP_URL: emails are kept in each customer\'s outbox in the portal.');
   console.log(`PanOps is running at ${origin}  (database: ${db.kind}, migration ${db.migrationVersion})`);
+  console.log(
+    services.signal.llm
+      ? `Signal answers with ${services.signal.llm.model} at ${services.signal.llm.url}.`
+      : 'No SIGNAL_LLM_URL: Signal runs in extractive mode (relevant passages and counts, no generated prose).',
+  );
   if (demo) {
     console.log(demo.created ? 'Seeded the demo customer "Acme".' : 'Demo customer "Acme" is present.');
     console.log('Enrollment links for three demo employees (valid 7 days):');

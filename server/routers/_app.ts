@@ -11,6 +11,7 @@ import { linksRouter } from './links.ts';
 import { onboardingRouter } from './onboarding.ts';
 import { rosterRouter } from './roster.ts';
 import { sessionRouter } from './session.ts';
+import { signalRouter } from './signal.ts';
 
 export const appRouter = router({
   enrollment: enrollmentRouter,
@@ -22,6 +23,7 @@ export const appRouter = router({
   links: linksRouter,
   admin: adminRouter,
   checks: checksRouter,
+  signal: signalRouter,
   apiKeys: apiKeysRouter,
   archive: archiveRouter,
   insights: insightsRouter,

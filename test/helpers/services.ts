@@ -10,13 +10,14 @@ import type { UserRole } from '../../server/db/schema.ts';
 import { withTenant } from '../../server/db/tenant.ts';
 import { createCaller } from '../../server/routers/_app.ts';
 import { recordCustomerUser } from '../../server/services/customers.ts';
+import type { SignalConfig } from '../../server/signal/llm.ts';
 
 export const TEST_AUTH_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 export const TEST_PASSWORD = 'correct horse battery staple';
 
 export function testServices(
   db: DbHandle,
-  opts: { publicUrl?: string; smtpUrl?: string; now?: () => Date; signInPerMinute?: number } = {},
+  opts: { publicUrl?: string; smtpUrl?: string; now?: () => Date; signInPerMinute?: number; signal?: SignalConfig } = {},
 ): AppServices {
   return createServices({
     db,
@@ -27,6 +28,7 @@ export function testServices(
     now: opts.now,
     // Test files sign in many times from 127.0.0.1; the limit itself is tested with a low value.
     signInPerMinute: opts.signInPerMinute ?? 1000,
+    signal: opts.signal,
   });
 }
 

@@ -22,8 +22,8 @@ const PUBLIC = /^(enrollment|consent)\.|^session\.me$/;
 /** Areas only the onboarding team and the customer admin may change or see. */
 const ONBOARDING =
   /^(roster|links|onboarding)\.|^customers\.(update|inviteUser)$|^checks\.(recordCheckIn|resendPending)$|^admin\.decideCorrection$/;
-/** CEO-only areas: the Signal dashboard and the Archive of the CEO's own sessions. */
-const CEO_ONLY = /^(archive|insights)\./;
+/** CEO-only areas: Signal (chat and dashboard) and the Archive of the CEO's own sessions. */
+const CEO_ONLY = /^(archive|insights|signal)\./;
 
 const paths = Object.keys(appRouter._def.procedures);
 

@@ -44,4 +44,16 @@ describe('loadEnv', () => {
   it('rejects an unknown NODE_ENV', () => {
     expect(() => loadEnv({ NODE_ENV: 'staging' })).toThrow(/NODE_ENV/);
   });
+
+  it('takes the Signal model and embeddings endpoints, and fails fast on malformed ones', () => {
+    const env = loadEnv({ SIGNAL_LLM_URL: 'http://127.0.0.1:8000/v1', SIGNAL_LLM_MODEL: 'llama-3.1-70b', SIGNAL_LLM_API_KEY: 'k' });
+    expect(env.SIGNAL_LLM_URL).toBe('http://127.0.0.1:8000/v1');
+    expect(env.SIGNAL_LLM_MODEL).toBe('llama-3.1-70b');
+    expect(loadEnv({}).SIGNAL_LLM_URL).toBeUndefined();
+    expect(() => loadEnv({ SIGNAL_LLM_URL: '127.0.0.1:8000', SIGNAL_LLM_MODEL: 'm' })).toThrow(/SIGNAL_LLM_URL/);
+    expect(() => loadEnv({ SIGNAL_LLM_URL: 'ftp://models.internal/v1', SIGNAL_LLM_MODEL: 'm' })).toThrow(/SIGNAL_LLM_URL/);
+    expect(() => loadEnv({ SIGNAL_LLM_URL: 'http://127.0.0.1:8000/v1' })).toThrow(/SIGNAL_LLM_MODEL/);
+    expect(() => loadEnv({ EMBEDDINGS_URL: 'not a url', EMBEDDINGS_MODEL: 'e5' })).toThrow(/EMBEDDINGS_URL/);
+    expect(() => loadEnv({ EMBEDDINGS_URL: 'http://127.0.0.1:8001/v1' })).toThrow(/EMBEDDINGS_MODEL/);
+  });
 });

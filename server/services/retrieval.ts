@@ -1,0 +1,227 @@
+/**
+ * Signal's retrieval: the k = 40 communications most relevant to a question, inside the CEO's tenant transaction
+ * (RLS) and with an explicit customer filter as well.
+ *
+ * Full text: every record is indexed with its own language's configuration (panops_en, panops_fr, …), so the
+ * question is turned into one tsquery per configuration and each record is matched and ranked (ts_rank_cd) against
+ * its own configuration's query. A question is usually a sentence, not a search expression, so its words are OR-ed
+ * and ranking rewards records that hold more of them close together; quotes, "or" and "-word" switch to web-search
+ * syntax (AND by default). Japanese and Chinese questions are segmented the way their records were at ingestion.
+ * Only the newest CANDIDATES matches are ranked, which keeps a broad question over a million records fast; for a
+ * CEO asking "what is happening", recency is the right tie-breaker to pay that price with.
+ *
+ * Vectors: where pgvector gave `communications` an `embedding` column and an embeddings endpoint is configured, the
+ * nearest records by cosine distance are fused with the text ranking by reciprocal rank fusion. Neither exists on
+ * this machine, so that path is only exercised through `fuseRankings`.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Channel } from '../../shared/channels.ts';
+import type { TSignalScope } from '../../shared/schemas/signal.ts';
+import { rowsOf, type Tx } from '../db/client.ts';
+import { segmentWords } from './text-search.ts';
+
+export const TOP_K = 40;
+/** How many of the newest matching records are ranked (see `retrieve`). */
+export const CANDIDATES = 500;
+/** The usual RRF constant: damps the weight of the very first ranks so neither list dominates. */
+export const RRF_K = 60;
+
+export type Ranked = { id: string; score: number };
+
+/**
+ * Reciprocal rank fusion: score(d) = Σ 1 / (k + rank_i(d)) over the lists that contain d (ranks from 1). Ties keep
+ * the order of first appearance, so the result is deterministic.
+ */
+export function fuseRankings(lists: readonly (readonly string[])[], limit = TOP_K, k = RRF_K): Ranked[] {
+  const scores = new Map<string, number>();
+  for (const list of lists) {
+    list.forEach((id, index) => scores.set(id, (scores.get(id) ?? 0) + 1 / (k + index + 1)));
+  }
+  return [...scores].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score).slice(0, limit);
+}
+
+/** Web-search syntax only when the CEO used it; otherwise a question's words are alternatives, not requirements. */
+export function usesSearchSyntax(query: string): boolean {
+  return /"|(^|\s)-\S|\sor\s/i.test(query);
+}
+
+const quote = (lexeme: string) => `'${lexeme.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+
+/** A tsquery matching any of the lexemes, quoted for the tsquery parser. */
+export function anyOfLexemes(lexemes: readonly string[]): string {
+  return lexemes.map(quote).join(' | ');
+}
+
+export type RetrievalOptions = {
+  query: string;
+  scope?: TSignalScope | undefined;
+  k?: number;
+  /** The question's embedding, when embeddings are configured; used only where the column exists. */
+  embedding?: number[] | null;
+};
+
+const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const HAN = /\p{Script=Han}/u;
+
+/** Japanese and Chinese questions cut into words as their records were at ingestion; others unchanged. */
+export function segmentQuery(query: string): string {
+  if (KANA.test(query)) return segmentWords(query, 'ja');
+  if (HAN.test(query)) return segmentWords(query, 'zh');
+  return query;
+}
+
+/**
+ * A tsquery matching records that hold at least two of the lexemes (any pair), or the lexeme itself when there is
+ * only one. The GIN index intersects each pair's posting lists, so this stays cheap where "any word" would match a
+ * large share of a million records.
+ */
+export function twoOfLexemes(lexemes: readonly string[], max = 8): string {
+  const words = [...new Set(lexemes)].slice(0, max).map(quote);
+  if (words.length < 2) return words.join('');
+  const pairs: string[] = [];
+  for (let i = 0; i < words.length; i++) for (let j = i + 1; j < words.length; j++) pairs.push(`${words[i]} & ${words[j]}`);
+  return pairs.map((p) => `(${p})`).join(' | ');
+}
+
+/**
+ * The OR of several configurations' queries with repeated alternatives removed: most configurations read most words
+ * the same way, and every repeat would inflate PostgreSQL's estimate of how many rows match — enough to make it walk
+ * the whole time index for a question nothing matches. Web-search queries are kept whole.
+ */
+export function unionOf(queries: readonly string[], webSearch: boolean): string {
+  const parts = new Set(queries.flatMap((q) => (webSearch ? [`(${q})`] : q.split(' | '))));
+  return [...parts].join(' | ');
+}
+
+/** One configuration group's reading of the question: the query it ranks with, and its match tiers, strictest first. */
+type ConfigQuery = { cfgs: string[]; rank: string; tiers: string[] };
+
+/**
+ * Per configuration, the question as that configuration's tsquery (configurations whose query is empty left out).
+ * The configurations are the migration's panops_* ones, read from the catalog so the list lives in one place.
+ * Configurations that read the question the same way share one group (and one branch of the match).
+ */
+async function queriesByConfig(tx: Tx, query: string): Promise<ConfigQuery[]> {
+  const text = segmentQuery(query);
+  const webSearch = usesSearchSyntax(query);
+  const rows = rowsOf<{ cfg: string; q: string | null; lexemes: string[] | null }>(
+    await tx.execute(
+      webSearch
+        ? sql`select cfgname as cfg, websearch_to_tsquery(oid::regconfig, ${text})::text as q, null as lexemes
+              from pg_ts_config where starts_with(cfgname::text, 'panops_') order by cfgname`
+        : sql`select cfgname as cfg, null as q, tsvector_to_array(to_tsvector(oid::regconfig, ${text})) as lexemes
+              from pg_ts_config where starts_with(cfgname::text, 'panops_') order by cfgname`,
+    ),
+  );
+  const groups = new Map<string, ConfigQuery>();
+  for (const row of rows) {
+    const rank = webSearch ? (row.q ?? '') : anyOfLexemes(row.lexemes ?? []);
+    if (!rank) continue;
+    const group = groups.get(rank);
+    if (group) {
+      group.cfgs.push(row.cfg);
+      continue;
+    }
+    const two = webSearch ? rank : twoOfLexemes(row.lexemes ?? []);
+    groups.set(rank, { cfgs: [row.cfg], rank, tiers: two === rank ? [rank] : [two, rank] });
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The scope as conditions on communications `c`. Departments are resolved to their employees first: a join to
+ * employees was applied per candidate row and made department-scoped questions the slowest by far.
+ */
+async function scopeFilter(tx: Tx, customerId: string, scope: TSignalScope | undefined): Promise<SQL[]> {
+  const where: SQL[] = [];
+  const channels: Channel[] | undefined = scope?.channels?.length ? scope.channels : undefined;
+  if (channels) where.push(sql`c.channel = any(string_to_array(${channels.join(',')}, ','))`);
+  if (scope?.from) where.push(sql`c.occurred_at >= ${scope.from}::date`);
+  // Whole days: "to" includes that day.
+  if (scope?.to) where.push(sql`c.occurred_at < ${scope.to}::date + 1`);
+  const departments = scope?.departments?.length ? scope.departments : undefined;
+  if (departments) {
+    const people = rowsOf<{ id: string }>(
+      await tx.execute(sql`select e.id from employees e where e.customer_id = ${customerId}
+        and e.department = any(${sql`array[${sql.join(departments.map((d) => sql`${d}`), sql`, `)}]::text[]`})`),
+    );
+    where.push(sql`c.employee_id = any(string_to_array(${people.map((p) => p.id).join(',')}, ',')::uuid[])`);
+  }
+  return where;
+}
+
+/** Whether pgvector gave communications its `embedding` column. Asked only when there is a vector to compare. */
+async function hasEmbeddingColumn(tx: Tx): Promise<boolean> {
+  const rows = rowsOf(
+    await tx.execute(
+      sql`select 1 from information_schema.columns
+          where table_schema = 'public' and table_name = 'communications' and column_name = 'embedding'`,
+    ),
+  );
+  return rows.length > 0;
+}
+
+/** The ids of the top-k records for the question, best first. */
+export async function retrieve(
+  tx: Tx,
+  customerId: string,
+  opts: RetrievalOptions,
+): Promise<string[]> {
+  const k = opts.k ?? TOP_K;
+  const where = await scopeFilter(tx, customerId, opts.scope);
+  const filters = sql.join([sql`c.customer_id = ${customerId}`, ...where], sql` and `);
+  // Each question gets a plan for its own terms: a generic plan cannot tell a rare word from a common one.
+  await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
+
+  const groups = await queriesByConfig(tx, opts.query);
+  const webSearch = usesSearchSyntax(opts.query);
+  let textIds: string[] = [];
+  if (groups.length === 0) {
+    // Nothing searchable (only stop words or punctuation): the most recent records in scope.
+    textIds = rowsOf<{ id: string }>(
+      await tx.execute(sql`select c.id from communications c where ${filters}
+                           order by c.occurred_at desc limit ${k}`),
+    ).map((r) => r.id);
+  }
+  const cfgIs = (cfgs: string[]) =>
+    cfgs.length === 1 ? sql`m.fts_config = ${cfgs[0]}::regconfig` : sql`m.fts_config = any(string_to_array(${cfgs.join(',')}, ',')::regconfig[])`;
+  const perConfig = (pick: (g: ConfigQuery) => string) =>
+    sql`case ${sql.join(groups.map((g) => sql`when ${cfgIs(g.cfgs)} then ${pick(g)}::tsquery`), sql` `)} end`;
+  const rankQuery = perConfig((g) => g.rank);
+  // Records holding two or more of the question's words first; records holding one only if that left room.
+  const tiers = Math.max(0, ...groups.map((g) => g.tiers.length));
+  for (let tier = 0; tier < tiers && textIds.length < k; tier++) {
+    const tierOf = (g: ConfigQuery) => g.tiers[Math.min(tier, g.tiers.length - 1)]!;
+    // One GIN scan for the union of every configuration's query, then each row is held to its own configuration's.
+    const union = unionOf(groups.map(tierOf), webSearch);
+    // Ranking every match of a broad question over a million records costs seconds, so only the newest
+    // CANDIDATES matches are ranked: PostgreSQL walks (customer_id, occurred_at) backwards while matches are
+    // common and uses the GIN index when they are rare. The match goes through communications_search (migration
+    // 0007): under the table's RLS policy PostgreSQL may not use the GIN index for @@, which is not leakproof.
+    const ids = rowsOf<{ id: string }>(
+      await tx.execute(sql`
+        select m.id from (
+          select c.id, c.occurred_at, c.fts, c.fts_config from communications_search c
+          where ${filters} and c.fts @@ ${union}::tsquery
+          order by c.occurred_at desc
+          limit ${CANDIDATES}
+        ) m
+        where m.fts @@ ${perConfig(tierOf)}
+        order by ts_rank_cd(m.fts, ${rankQuery}, 1) desc, m.occurred_at desc
+        limit ${k}`),
+    ).map((r) => r.id);
+    const seen = new Set(textIds);
+    textIds = [...textIds, ...ids.filter((id) => !seen.has(id))].slice(0, k);
+  }
+
+  if (!opts.embedding || !(await hasEmbeddingColumn(tx))) return textIds;
+  const vector = `[${opts.embedding.join(',')}]`;
+  const vectorIds = rowsOf<{ id: string }>(
+    await tx.execute(sql`
+      select c.id from communications c
+      where ${filters} and c.embedding is not null
+      order by c.embedding <=> ${vector}::vector
+      limit ${k}`),
+  ).map((r) => r.id);
+  return fuseRankings([textIds, vectorIds], k).map((r) => r.id);
+}
