@@ -129,25 +129,41 @@ async function queriesByConfig(tx: Tx, query: string): Promise<ConfigQuery[]> {
 }
 
 /**
- * The scope as conditions on communications `c`. Departments are resolved to their employees first: a join to
- * employees was applied per candidate row and made department-scoped questions the slowest by far.
+ * The scope as values (for communication_matches) and as the same conditions on communications `c`. Departments
+ * are resolved to their employees first: a join to employees was applied per candidate row and made
+ * department-scoped questions the slowest by far.
  */
-async function scopeFilter(tx: Tx, customerId: string, scope: TSignalScope | undefined): Promise<SQL[]> {
-  const where: SQL[] = [];
-  const channels: Channel[] | undefined = scope?.channels?.length ? scope.channels : undefined;
-  if (channels) where.push(sql`c.channel = any(string_to_array(${channels.join(',')}, ','))`);
-  if (scope?.from) where.push(sql`c.occurred_at >= ${scope.from}::date`);
-  // Whole days: "to" includes that day.
-  if (scope?.to) where.push(sql`c.occurred_at < ${scope.to}::date + 1`);
+type Scope = { channels: Channel[] | null; from: string | null; to: string | null; employeeIds: string[] | null };
+
+async function resolveScope(tx: Tx, customerId: string, scope: TSignalScope | undefined): Promise<Scope> {
   const departments = scope?.departments?.length ? scope.departments : undefined;
-  if (departments) {
-    const people = rowsOf<{ id: string }>(
-      await tx.execute(sql`select e.id from employees e where e.customer_id = ${customerId}
-        and e.department = any(${sql`array[${sql.join(departments.map((d) => sql`${d}`), sql`, `)}]::text[]`})`),
-    );
-    where.push(sql`c.employee_id = any(string_to_array(${people.map((p) => p.id).join(',')}, ',')::uuid[])`);
-  }
-  return where;
+  const employeeIds = departments
+    ? rowsOf<{ id: string }>(
+        await tx.execute(sql`select e.id from employees e where e.customer_id = ${customerId}
+          and e.department = any(${sql`array[${sql.join(departments.map((d) => sql`${d}`), sql`, `)}]::text[]`})`),
+      ).map((p) => p.id)
+    : null;
+  return {
+    channels: scope?.channels?.length ? scope.channels : null,
+    from: scope?.from ?? null,
+    to: scope?.to ?? null,
+    employeeIds,
+  };
+}
+
+const textArray = (values: readonly string[] | null, type: 'text' | 'uuid') =>
+  values ? sql`string_to_array(${values.join(',')}, ',')::${sql.raw(type)}[]` : sql`null::${sql.raw(type)}[]`;
+// Whole days: "to" includes that day.
+const fromBound = (scope: Scope) => (scope.from ? sql`${scope.from}::date::timestamptz` : sql`null::timestamptz`);
+const toBound = (scope: Scope) => (scope.to ? sql`(${scope.to}::date + 1)::timestamptz` : sql`null::timestamptz`);
+
+function scopeConditions(customerId: string, scope: Scope): SQL {
+  const where: SQL[] = [sql`c.customer_id = ${customerId}`];
+  if (scope.channels) where.push(sql`c.channel = any(${textArray(scope.channels, 'text')})`);
+  if (scope.from) where.push(sql`c.occurred_at >= ${fromBound(scope)}`);
+  if (scope.to) where.push(sql`c.occurred_at < ${toBound(scope)}`);
+  if (scope.employeeIds) where.push(sql`c.employee_id = any(${textArray(scope.employeeIds, 'uuid')})`);
+  return sql.join(where, sql` and `);
 }
 
 /** Whether pgvector gave communications its `embedding` column. Asked only when there is a vector to compare. */
@@ -168,8 +184,8 @@ export async function retrieve(
   opts: RetrievalOptions,
 ): Promise<string[]> {
   const k = opts.k ?? TOP_K;
-  const where = await scopeFilter(tx, customerId, opts.scope);
-  const filters = sql.join([sql`c.customer_id = ${customerId}`, ...where], sql` and `);
+  const scope = await resolveScope(tx, customerId, opts.scope);
+  const filters = scopeConditions(customerId, scope);
   // Each question gets a plan for its own terms: a generic plan cannot tell a rare word from a common one.
   await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
 
@@ -196,16 +212,12 @@ export async function retrieve(
     const union = unionOf(groups.map(tierOf), webSearch);
     // Ranking every match of a broad question over a million records costs seconds, so only the newest
     // CANDIDATES matches are ranked: PostgreSQL walks (customer_id, occurred_at) backwards while matches are
-    // common and uses the GIN index when they are rare. The match goes through communications_search (migration
+    // common and uses the GIN index when they are rare. The match goes through communication_matches (migration
     // 0007): under the table's RLS policy PostgreSQL may not use the GIN index for @@, which is not leakproof.
     const ids = rowsOf<{ id: string }>(
       await tx.execute(sql`
-        select m.id from (
-          select c.id, c.occurred_at, c.fts, c.fts_config from communications_search c
-          where ${filters} and c.fts @@ ${union}::tsquery
-          order by c.occurred_at desc
-          limit ${CANDIDATES}
-        ) m
+        select m.id from communication_matches(${union}::tsquery, ${textArray(scope.channels, 'text')},
+          ${fromBound(scope)}, ${toBound(scope)}, ${textArray(scope.employeeIds, 'uuid')}, ${CANDIDATES}) m
         where m.fts @@ ${perConfig(tierOf)}
         order by ts_rank_cd(m.fts, ${rankQuery}, 1) desc, m.occurred_at desc
         limit ${k}`),

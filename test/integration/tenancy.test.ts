@@ -18,6 +18,7 @@ import { listTenantIds, resolveAccessToken, withTenant } from '../../server/db/t
 import { sqlStateOf } from '../../server/errors.ts';
 import { enroll } from '../helpers/caller.ts';
 import { openTestDb, testDbKind, type TestDb } from '../helpers/db.ts';
+import { commRecord, ingest } from '../helpers/communications.ts';
 import { makeCustomer, makeEmployee, type TestCustomer } from '../helpers/factories.ts';
 
 let t: TestDb;
@@ -172,4 +173,31 @@ describe(`tenant isolation (${testDbKind})`, () => {
     });
     expect(rows).toHaveLength(0);
   });
+
+  it('the full-text search function returns only the current tenant’s records, and nothing without a tenant', async () => {
+    // A and B both hold a record with the same word; B's was granted above, A's employee grants email now.
+    await enroll(t.handle, a.employees[1]!.token, { email: 'grant' });
+    const word = `zebra7${randomUUID().slice(0, 8)}`;
+    const afterGrants = new Date(Date.now() + 5);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    for (const [customer, person] of [[a, a.employees[1]!], [b, b.employees[0]!]] as const) {
+      const stored = await ingest(t.handle, customer.customerId, [
+        commRecord(person.email, 'email', { body: `The ${word} project is late.`, occurredAt: afterGrants }),
+      ]);
+      expect(stored.stored).toBe(1);
+    }
+    const match = (tx: Parameters<Parameters<typeof withTenant>[2]>[0]) =>
+      tx.execute(sql`select m.id, c.customer_id from communication_matches(to_tsquery('simple', ${word}), null, null, null, null, 100) m
+                     left join communications c on c.id = m.id`);
+    const seen = rowsOf<{ customer_id: string | null }>(await withTenant(t.handle, a.customerId, match));
+    expect(seen.map((r) => r.customer_id)).toEqual([a.customerId]);
+    // Outside any tenant transaction the function answers nothing rather than everything.
+    const bare = rowsOf(
+      await t.handle.db.execute(
+        sql`select * from communication_matches(to_tsquery('simple', ${word}), null, null, null, null, 100)`,
+      ),
+    );
+    expect(bare).toEqual([]);
+  });
 });
+
