@@ -54,7 +54,7 @@ async function signIn(page: Page, email: string) {
 }
 
 describe.skipIf(!haveChromium)('Signal in chromium', () => {
-  it('a French-language CEO asks, reads the streamed French answer and opens a cited source', async () => {
+  it('a French-language CEO asks, reads the streamed French answer, opens a cited source and finds the turn in the Archive', async () => {
     const enrolledAt = new Date(Date.now() - 30 * DAY);
     const customer = await makeCustomer(t.handle, { count: 5, now: enrolledAt, name: 'Fromagerie Dupont' });
     for (const e of customer.employees) await enroll(t.handle, e.token, grantAll(CHANNELS), { now: enrolledAt });
@@ -109,6 +109,15 @@ describe.skipIf(!haveChromium)('Signal in chromium', () => {
     // Reloading the session shows the saved turn.
     await page.reload();
     await expect.poll(() => page.locator('.signal-answer .markdown').textContent()).toContain('la livraison du fournisseur est retardée');
+
+    // The turn is in the Archive, reached from the navigation, with its answer and its cited source.
+    await page.getByRole('link', { name: 'Archives' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/archive');
+    await page.getByRole('link', { name: /Pourquoi la livraison du fournisseur/ }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/archive\/[0-9a-f-]{36}$/);
+    await expect.poll(() => page.locator('main').textContent()).toContain('la livraison du fournisseur est retardée de trois semaines');
+    await page.locator('main').getByRole('button', { name: 'Source 1' }).first().click();
+    await expect.poll(() => page.locator('.source-card:focus').textContent()).toContain(SUPPLIER_BODY);
     await context.close();
   });
 });
