@@ -134,6 +134,16 @@ describe.skipIf(!haveChromium)('accessibility (axe-core, WCAG 2.1 AA)', () => {
         await page.goto(`${running.origin}${path}`);
         found[path] = await scan(page, lng);
       }
+      // An answered question (extractive mode: no model configured here), then that session in the Archive.
+      await page.goto(`${running.origin}/signal/ask`);
+      await page.locator('textarea').fill('supplier delay pipeline');
+      await page.locator('form button[type=submit]').click();
+      await page.waitForURL((url) => url.pathname.startsWith('/signal/sessions/'));
+      await expect.poll(() => page.locator('article.signal-turn[aria-busy=false]').count(), { timeout: 20_000 }).toBe(1);
+      found['/signal/sessions/:id'] = await scan(page, lng);
+      const sessionId = new URL(page.url()).pathname.split('/').at(-1);
+      await page.goto(`${running.origin}/archive/${sessionId}`);
+      found['/archive/:id'] = await scan(page, lng);
       await context.close();
       expect(Object.fromEntries(Object.entries(found).filter(([, v]) => v.length > 0))).toEqual({});
     });

@@ -181,7 +181,8 @@ export function ApiKeysPage() {
       <section className="card">
         <h2>{t('usage.title')}</h2>
         <p>{t('usage.body', { max: formatNumber(INGEST_MAX_RECORDS) })}</p>
-        <pre className="apikey-curl" dir="ltr">
+        {/* Focusable so keyboard users can scroll the long command sideways. */}
+        <pre className="apikey-curl" dir="ltr" tabIndex={0} aria-label={t('usage.title')}>
           <code>{curlExample(created?.secret ?? 'pk_xxxxxxxx_…')}</code>
         </pre>
         <p className="muted">{t('usage.consent')}</p>
