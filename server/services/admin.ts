@@ -1,8 +1,9 @@
 /**
  * Admin panel queries and the identity-correction review. Admins see link status per person and channel figures
  * only as counts over groups of at least MIN_GROUP_SIZE respondents; nothing here returns one person's choices.
- * Every query is an aggregate in SQL (the dashboard must stay fast at 100,000 employees); the per-person status
- * rule itself is personLinkStatus, applied to the few distinct combinations of its inputs.
+ * The dashboard must stay fast at 100,000 employees: summary, funnel and timeline read trigger-maintained tallies
+ * (a few hundred rows, see schema.ts) instead of every employee; the people list pages through indexes. The
+ * per-person status rule itself is personLinkStatus, applied to the few distinct combinations of its inputs.
  */
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { CHANNELS, type Channel } from '../../shared/channels.ts';
