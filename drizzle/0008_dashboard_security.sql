@@ -240,14 +240,15 @@ ALTER TABLE "enrollment_links" FORCE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "enrollment_cell_tallies" FORCE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "enrollment_link_tallies" FORCE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "enrollment_response_tallies" FORCE ROW LEVEL SECURITY;--> statement-breakpoint
--- People search: the trigram index for ILIKE, with the tenant applied here (see panops_dashboard above): the current
--- tenant's current employees whose name or email matches the pattern, ids only.
-CREATE FUNCTION search_current_employees(p_pattern text) RETURNS SETOF uuid
+-- People search: the trigram index for ILIKE, with the tenant applied here (see panops_dashboard above): up to
+-- p_limit of the current tenant's current employees whose name or email matches the pattern, ids only.
+CREATE FUNCTION search_current_employees(p_pattern text, p_limit integer) RETURNS SETOF uuid
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public ROWS 100 AS $$
   SELECT e.id FROM public.employees e
   WHERE e.customer_id = nullif(current_setting('app.customer_id', true), '')::uuid AND e.left_at IS NULL
     AND (e.display_name ILIKE p_pattern OR e.email ILIKE p_pattern)
+  LIMIT p_limit
 $$;--> statement-breakpoint
-ALTER FUNCTION search_current_employees(text) OWNER TO panops_dashboard;--> statement-breakpoint
-REVOKE ALL ON FUNCTION search_current_employees(text) FROM PUBLIC;--> statement-breakpoint
-GRANT EXECUTE ON FUNCTION search_current_employees(text) TO panops_app;
+ALTER FUNCTION search_current_employees(text, integer) OWNER TO panops_dashboard;--> statement-breakpoint
+REVOKE ALL ON FUNCTION search_current_employees(text, integer) FROM PUBLIC;--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION search_current_employees(text, integer) TO panops_app;

@@ -365,6 +365,9 @@ export async function enrollmentTimeline(tx: Tx, customerId: string, now: Date):
   };
 }
 
+/** Up to this many matches the search takes the trigram index's list of people. */
+const SEARCH_INDEX_LIMIT = 1000;
+
 const iso = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
 
 export async function listPeople(tx: Tx, customerId: string, query: Required<TPeopleQuery>, now: Date) {
@@ -372,11 +375,17 @@ export async function listPeople(tx: Tx, customerId: string, query: Required<TPe
   if (query.status) conditions.push(statusCondition(query.status, now));
   if (query.search) {
     const pattern = `%${query.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    // Three characters make a trigram: from there the index finds the few matches (see search_current_employees);
-    // a shorter term matches so many people that walking the name order to the first page is faster.
-    conditions.push(
+    // A rare term: the trigram index finds its few matches (search_current_employees; three characters make a
+    // trigram). A common one matches so many people that walking the name order to the page is faster.
+    const found =
       [...query.search].length >= 3
-        ? sql`e.id in (select id from search_current_employees(${pattern}) as s(id))`
+        ? rowsOf<{ id: string }>(
+            await tx.execute(sql`select id from search_current_employees(${pattern}, ${SEARCH_INDEX_LIMIT + 1}) as s(id)`),
+          )
+        : null;
+    conditions.push(
+      found && found.length <= SEARCH_INDEX_LIMIT
+        ? sql`e.id = any(${`{${found.map((r) => r.id).join(',')}}`}::uuid[])`
         : sql`(e.display_name ilike ${pattern} or e.email ilike ${pattern})`,
     );
   }
