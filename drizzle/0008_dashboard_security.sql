@@ -246,6 +246,7 @@ CREATE FUNCTION search_current_employees(p_pattern text, p_limit integer) RETURN
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public ROWS 100 AS $$
   SELECT e.id FROM public.employees e
   WHERE e.customer_id = nullif(current_setting('app.customer_id', true), '')::uuid AND e.left_at IS NULL
+    AND (e.display_name || ' ' || e.email) ILIKE p_pattern -- the index's expression; then exactly:
     AND (e.display_name ILIKE p_pattern OR e.email ILIKE p_pattern)
   LIMIT p_limit
 $$;--> statement-breakpoint
