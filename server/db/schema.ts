@@ -21,7 +21,7 @@ import {
   varchar,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
-import type { Channel, ConsentDecision } from '../../shared/channels.ts';
+import { CHANNELS, type Channel, type ConsentDecision } from '../../shared/channels.ts';
 import type { POST_CHECKS } from '../../shared/onboarding.ts';
 
 /** `nullif` because once set in a session the setting reads back as '' (not NULL) after the transaction ends. */
@@ -80,6 +80,11 @@ export const employees = pgTable(
     // Dashboard head count (index-only), and the leavers it excludes by lookup instead of joining every employee.
     index('employees_current').on(t.customerId).where(sql`${t.leftAt} is null`),
     index('employees_left').on(t.customerId, t.id).where(sql`${t.leftAt} is not null`),
+    // The people search (ILIKE '%term%'), reached through search_current_employees() (see 0008). One expression
+    // for name and email: a third cheaper to maintain on a 100,000-row import than the two columns indexed apart.
+    index('employees_current_search')
+      .using('gin', sql`(${t.displayName} || ' ' || ${t.email}) gin_trgm_ops`)
+      .where(sql`${t.leftAt} is null`),
     tenantPolicy('employees', t.customerId),
   ],
 );
@@ -254,7 +259,72 @@ export const employeeConsent = pgTable(
     revoked: boolean('revoked').notNull().default(false),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [index('employee_consent_customer').on(t.customerId), tenantPolicy('employee_consent', t.customerId)],
+  (t) => [
+    // Also the admin timeline's exact count of responses inside a minute (enrollment_response_tallies).
+    index('employee_consent_customer_time').on(t.customerId, t.enrollmentTimestamp),
+    tenantPolicy('employee_consent', t.customerId),
+  ],
+);
+
+/*
+ * Admin dashboard tallies, kept in step with employees, employee_consent and enrollment_links by statement triggers
+ * (drizzle/0008_dashboard_security.sql), so the dashboard reads a few hundred rows instead of every employee.
+ * Each is a log of signed deltas: a write only appends rows, so concurrent enrollments never queue on a shared
+ * counter row; a reader sums per key, and folds a customer's rows back to one per key when they pile up
+ * (server/services/admin.ts). Only current employees (left_at is null) count.
+ */
+
+/** Per department × location: head count, respondents (an employee_consent row), and respondents allowing each channel. */
+export const enrollmentCellTallies = pgTable(
+  'enrollment_cell_tallies',
+  {
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    department: varchar('department', { length: 200 }),
+    location: varchar('location', { length: 200 }),
+    employees: integer('employees').notNull(),
+    respondents: integer('respondents').notNull(),
+    ...(Object.fromEntries(CHANNELS.map((ch) => [ch, integer(`allowed_${ch}`).notNull()])) as Record<
+      Channel,
+      ReturnType<typeof integer>
+    >),
+  },
+  (t) => [index('enrollment_cell_tallies_customer').on(t.customerId), tenantPolicy('enrollment_cell_tallies', t.customerId)],
+);
+
+/**
+ * Active links of people who have not responded, by what the link status depends on. The expiry is kept as a
+ * timestamp (links issued together share it), so "expired" is decided at read time and never goes stale.
+ */
+export const enrollmentLinkTallies = pgTable(
+  'enrollment_link_tallies',
+  {
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    opened: boolean('opened').notNull(),
+    sent: boolean('sent').notNull(),
+    links: integer('links').notNull(),
+  },
+  (t) => [index('enrollment_link_tallies_customer').on(t.customerId), tenantPolicy('enrollment_link_tallies', t.customerId)],
+);
+
+/** Respondents by the minute their response was recorded (date_trunc), for the enrollment timeline. */
+export const enrollmentResponseTallies = pgTable(
+  'enrollment_response_tallies',
+  {
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    minute: timestamp('minute', { withTimezone: true }).notNull(),
+    respondents: integer('respondents').notNull(),
+  },
+  (t) => [
+    index('enrollment_response_tallies_customer').on(t.customerId),
+    tenantPolicy('enrollment_response_tallies', t.customerId),
+  ],
 );
 
 export type IdentitySnapshot = {

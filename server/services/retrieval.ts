@@ -213,7 +213,7 @@ export async function retrieve(
     // Ranking every match of a broad question over a million records costs seconds, so only the newest
     // CANDIDATES matches are ranked: PostgreSQL walks (customer_id, occurred_at) backwards while matches are
     // common and uses the GIN index when they are rare. The match goes through communication_matches (migration
-    // 0007): under the table's RLS policy PostgreSQL may not use the GIN index for @@, which is not leakproof.
+    // 0009): under the table's RLS policy PostgreSQL may not use the GIN index for @@, which is not leakproof.
     const ids = rowsOf<{ id: string }>(
       await tx.execute(sql`
         select m.id from communication_matches(${union}::tsquery, ${textArray(scope.channels, 'text')},

@@ -260,6 +260,26 @@ describe(`admin panel: funnel, people and timeline (${process.env.TEST_DB ?? 'pg
     await expectAppError(admin.admin.people({ page: -1 }), 'INVALID_INPUT', 'BAD_REQUEST');
   });
 
+  it('finds the same people for a term matching a few (trigram index) or over a thousand (name order), never leavers', async () => {
+    const { customerId } = await build([
+      ...Array.from({ length: 1002 }, (_, i) => ({ displayName: `Common ${String(i).padStart(4, '0')}`, link: 'none' as const })),
+      { displayName: 'Rare Common-less Person', link: 'none' },
+      { displayName: 'Rare Leaver', link: 'none', left: true },
+    ]);
+    const admin = await adminOf(customerId);
+    const many = await admin.admin.people({ search: 'common 0', page: 2 });
+    expect(many.rows.map((r) => r.name)).toEqual(Array.from({ length: 50 }, (_, i) => `Common ${String(100 + i).padStart(4, '0')}`));
+    expect(many.hasMore).toBe(true);
+    const all = await admin.admin.people({ search: 'common', page: 20 });
+    expect(all.rows.map((r) => r.name)).toEqual(['Common 1000', 'Common 1001', 'Rare Common-less Person']);
+    expect(all.hasMore).toBe(false);
+    const last = await admin.admin.people({ search: 'COMMON 1', page: 0 });
+    expect(last.rows.map((r) => r.name)).toEqual(['Common 1000', 'Common 1001']);
+    expect((await admin.admin.people({ search: 'rare' })).rows.map((r) => r.name)).toEqual(['Rare Common-less Person']);
+    expect((await admin.admin.people({ search: 'common-less', status: 'not_sent' })).rows).toHaveLength(1);
+    expect((await admin.admin.people({ search: 'common-less', status: 'sent' })).rows).toEqual([]);
+  });
+
   it('draws the cumulative share from the session close, hourly then daily, against the 48 h / 80 % target', async () => {
     const { customerId } = await build([
       { choice: 'all', respondAt: at(0.5) },
