@@ -60,7 +60,8 @@ describe(`tenant isolation (${testDbKind})`, () => {
     const failures = others.find((r) => r.relname === 'api_auth_failures');
     expect(failures).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
     const failurePolicies = await t.owner(
-      `select cmd from pg_policies where schemaname = 'public' and tablename = 'api_auth_failures'`,
+      `select cmd from pg_policies where schemaname = 'public' and tablename = 'api_auth_failures'
+         and roles && array['public', 'panops_app']::name[]`,
     );
     expect(failurePolicies.map((p) => p.cmd)).toEqual(['INSERT']);
     const signIn = others.filter((r) => r.relname !== 'api_auth_failures');
