@@ -12,7 +12,8 @@
  * Needs DATABASE_URL + MIGRATE_DATABASE_URL (see .ci/start-postgres.sh) and /usr/bin/chromium.
  * Knobs: BENCH_CONCURRENCY (default 16), BENCH_SECONDS (default 15), BENCH_RATE (default 300).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { root, startBenchServer } from './server.ts';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -32,7 +33,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const RATE = Number(process.env.BENCH_RATE ?? 300);
 const PORT = Number(process.env.BENCH_PORT ?? 3999);
 const origin = `http://127.0.0.1:${PORT}`;
-const root = new URL('..', import.meta.url).pathname;
 const outDir = `${root}bench/.out`;
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -266,24 +266,6 @@ async function withCpuAccounting<T extends { submissions: number }>(serverPid: n
   };
 }
 
-async function startServer(): Promise<ChildProcess> {
-  // The flags of `npm run serve` (package.json config.serverNodeFlags) unless BENCH_SERVER_NODE_FLAGS says otherwise.
-  const nodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? process.env.npm_package_config_serverNodeFlags ?? '')
-    .split(' ')
-    .filter(Boolean);
-  const child = spawn(process.execPath, [...nodeFlags, 'server/main.ts'], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(PORT), HOST: '127.0.0.1', SEED_DEMO: 'never' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('PanOps is running')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return child;
-}
 
 function assetSizes(dir: string, files: string[]) {
   return files.reduce(
@@ -350,7 +332,7 @@ async function main() {
   ];
   await db.close();
 
-  const server = await startServer();
+  const server = await startBenchServer(PORT);
   try {
     const warm = closedFixture.people.splice(0, 200);
     await closedLoop(warm, (p) => submitOverHttp(closedFixture, p), 5);

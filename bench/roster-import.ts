@@ -13,7 +13,7 @@
  * Targets (issue 3): the import of 100,000 rows in ≤ 10 s with the server at ≤ 300 MB RSS.
  * Needs DATABASE_URL + MIGRATE_DATABASE_URL (see .ci/start-postgres.sh) and a built dist/ (`npm run build`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { root, serverNodeFlags, startBenchServer } from './server.ts';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -25,16 +25,12 @@ import { openDb } from '../server/db/client.ts';
 import { withTenant } from '../server/db/tenant.ts';
 import { createCustomer, recordCustomerUser } from '../server/services/customers.ts';
 
-/** `npm run serve`'s flags (package.json config.serverNodeFlags), or BENCH_SERVER_NODE_FLAGS. */
-const serverNodeFlags = () =>
-  process.env.BENCH_SERVER_NODE_FLAGS ?? process.env.npm_package_config_serverNodeFlags ?? '';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const PORT = Number(process.env.BENCH_PORT ?? 3998);
 const TARGET_SECONDS = 10;
 const TARGET_RSS_MB = 300;
 const origin = `http://127.0.0.1:${PORT}`;
-const root = new URL('..', import.meta.url).pathname;
 const outDir = `${root}bench/.out`;
 const PASSWORD = 'bench-roster-password-1';
 
@@ -91,23 +87,6 @@ async function prepare() {
   return { customerId, email };
 }
 
-async function startServer(): Promise<ChildProcess> {
-  // The flags of `npm run serve` unless BENCH_SERVER_NODE_FLAGS says otherwise (the young generation's size is a
-  // large part of the peak RSS while 100,000 rows are parsed).
-  const flags = serverNodeFlags().split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...flags, 'server/main.ts'], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(PORT), HOST: '127.0.0.1', SEED_DEMO: 'never', PUBLIC_URL: origin },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('PanOps is running')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return child;
-}
 
 const peakRssMb = (pid: number) => {
   const kb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
@@ -201,7 +180,7 @@ async function main() {
     ...Array.from({ length: ROWS / 100 }, (_, i) => person(ROWS + i)),
   ]);
   const { email } = await prepare();
-  const server = await startServer();
+  const server = await startBenchServer(PORT, { PUBLIC_URL: origin });
   // Interrupted (Ctrl-C, a timeout): do not leave the server running.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

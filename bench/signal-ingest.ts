@@ -18,7 +18,7 @@
  * Target (issue 4): ≥ 10,000 records/s, attributed and consent-filtered.
  * Needs DATABASE_URL + MIGRATE_DATABASE_URL (`eval "$(bash .ci/start-postgres.sh)"`) and a built dist/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { root, startBenchServer } from './server.ts';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
@@ -34,6 +34,7 @@ import { createCaller } from '../server/routers/_app.ts';
 import { generateCommunications, type GeneratorPerson } from '../server/seed/communications-generator.ts';
 import { createApiKey } from '../server/services/api-keys.ts';
 import { storeCommunications, type IncomingCommunication } from '../server/services/communications.ts';
+import { toWire } from '../test/helpers/communications.ts';
 import { addEmployees, createCustomer, recordCustomerUser } from '../server/services/customers.ts';
 import { issueEnrollmentLinks } from '../server/services/enrollment-links.ts';
 
@@ -46,7 +47,6 @@ const PORT = Number(process.env.BENCH_PORT ?? 3997);
 const TARGET_PER_SECOND = 10_000;
 const SEED = 20261122;
 const origin = `http://127.0.0.1:${PORT}`;
-const root = new URL('..', import.meta.url).pathname;
 const outDir = `${root}bench/.out`;
 const DAY = 86_400_000;
 
@@ -126,21 +126,6 @@ async function prepare(db: DbHandle) {
   return { customerId, secret, people: generatorPeople };
 }
 
-async function startServer(): Promise<ChildProcess> {
-  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? process.env.npm_package_config_serverNodeFlags ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...flags, 'server/main.ts'], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(PORT), HOST: '127.0.0.1', SEED_DEMO: 'never', PUBLIC_URL: origin },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('PanOps is running')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return child;
-}
 
 /**
  * CPU seconds used so far by a process (and its reaped children), from /proc. The machine is shared, so wall-clock
@@ -200,17 +185,6 @@ function postBatch(secret: string, body: Buffer): Promise<TIngestResponse> {
   });
 }
 
-const wire = (r: IncomingCommunication) => ({
-  external_id: r.externalId,
-  platform: r.platform,
-  channel: r.channel,
-  occurred_at: r.occurredAt.toISOString(),
-  author: r.author,
-  participants: r.participants,
-  thread_id: r.threadId,
-  subject: r.subject,
-  body: r.body,
-});
 
 type Totals = { received: number; stored: number; duplicates: number; notStored: Record<string, number>; rejected: number };
 const emptyTotals = (): Totals => ({ received: 0, stored: 0, duplicates: 0, notStored: {}, rejected: 0 });
@@ -267,7 +241,7 @@ async function main() {
   const db = await openDb({ databaseUrl, migrateDatabaseUrl: migrateUrl, max: CLIENTS + 2 });
   const { customerId, secret, people } = await prepare(db);
 
-  const server = await startServer();
+  const server = await startBenchServer(PORT, { PUBLIC_URL: origin });
   const http = emptyTotals();
   let httpRun;
   let httpCpu;
@@ -275,7 +249,7 @@ async function main() {
     console.log(`HTTP: ${COUNT.toLocaleString('en')} records, batches of ${BATCH}, ${CLIENTS} clients`);
     const before = { server: cpuSeconds(server.pid!), pg: postgresCpu(), bench: cpuSeconds(process.pid) };
     httpRun = await run(COUNT, SEED, 'http', people, async (batch) => {
-      add(http, await postBatch(secret, Buffer.from(JSON.stringify({ records: batch.map(wire) }))));
+      add(http, await postBatch(secret, Buffer.from(JSON.stringify({ records: batch.map((r) => toWire(r, { language: false })) }))));
     });
     const perThousand = (seconds: number) => +((seconds * 1000 * 1000) / COUNT).toFixed(1);
     const server_ = perThousand(cpuSeconds(server.pid!) - before.server);

@@ -15,7 +15,7 @@
  * Target (issue 4): relay overhead ≤ 20 ms. Writes bench/.out/signal-sse.json. Needs DATABASE_URL + MIGRATE_DATABASE_URL
  * and a built dist/.
  */
-import { spawn } from 'node:child_process';
+import { root, startBenchServer } from './server.ts';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { CHANNELS } from '../shared/channels.ts';
 import { SIGNAL_QUERY_PATH } from '../shared/schemas/signal.ts';
@@ -36,7 +36,6 @@ const WARMUP = 5;
 const PORT = Number(process.env.BENCH_PORT ?? 3996);
 const TARGET_ADDED_MS = 20;
 const origin = `http://127.0.0.1:${PORT}`;
-const root = new URL('..', import.meta.url).pathname;
 const outDir = `${root}bench/.out`;
 const DAY = 86_400_000;
 const PASSWORD = 'bench-ceo-password-2026';
@@ -124,29 +123,13 @@ async function main() {
   );
   services.mailer.close();
 
-  const flags = (process.env.npm_package_config_serverNodeFlags ?? '').split(' ').filter(Boolean);
-  const server = spawn(process.execPath, [...flags, 'server/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      SEED_DEMO: 'never',
-      AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-      PUBLIC_URL: origin,
-      SIGNAL_LLM_URL: fake.url,
-      SIGNAL_LLM_MODEL: fake.model,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const server = await startBenchServer(PORT, {
+    AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    PUBLIC_URL: origin,
+    SIGNAL_LLM_URL: fake.url,
+    SIGNAL_LLM_MODEL: fake.model,
   });
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.stdout!.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('PanOps is running')) resolve();
-      });
-      server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    });
     const signIn = await fetch(`${origin}/api/auth/sign-in/email`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Origin: origin },

@@ -29,3 +29,22 @@ export function commRecord(
     ...overrides,
   };
 }
+
+/**
+ * The wire form a connector sends to POST /api/v1/ingest. `language: false` leaves the language out so the server
+ * detects it, as it must for most connectors.
+ */
+export function toWire(r: IncomingCommunication, opts: { language?: boolean } = {}) {
+  return {
+    external_id: r.externalId,
+    platform: r.platform,
+    channel: r.channel,
+    occurred_at: r.occurredAt.toISOString(),
+    author: r.author,
+    participants: r.participants,
+    thread_id: r.threadId,
+    subject: r.subject,
+    body: r.body,
+    ...(r.language && opts.language !== false ? { language: r.language } : {}),
+  };
+}

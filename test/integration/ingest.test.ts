@@ -10,10 +10,9 @@ import type { Channel } from '../../shared/channels.ts';
 import { INGEST_MAX_BYTES, INGEST_PATH, type TIngestResponse } from '../../shared/schemas/ingest.ts';
 import { rowsOf } from '../../server/db/client.ts';
 import { withTenant } from '../../server/db/tenant.ts';
-import type { IncomingCommunication } from '../../server/services/communications.ts';
 import { updateManage } from '../../server/services/manage.ts';
 import { callerFor, enroll } from '../helpers/caller.ts';
-import { commRecord, ingest } from '../helpers/communications.ts';
+import { commRecord, toWire, ingest } from '../helpers/communications.ts';
 import { openTestDb, testDbKind, type TestDb } from '../helpers/db.ts';
 import { makeCustomer, type TestCustomer } from '../helpers/factories.ts';
 import { callerAs, makeUser, startTestServer, type RunningServer } from '../helpers/services.ts';
@@ -37,21 +36,6 @@ afterAll(async () => {
   await db.close();
 });
 
-/** The wire form a connector sends. */
-function wire(r: IncomingCommunication) {
-  return {
-    external_id: r.externalId,
-    platform: r.platform,
-    channel: r.channel,
-    occurred_at: r.occurredAt.toISOString(),
-    author: r.author,
-    participants: r.participants,
-    thread_id: r.threadId,
-    subject: r.subject,
-    body: r.body,
-    ...(r.language ? { language: r.language } : {}),
-  };
-}
 
 async function post(key: string | null, body: unknown, opts: { raw?: string } = {}) {
   const response = await fetch(`${server.origin}${INGEST_PATH}`, {
@@ -124,10 +108,10 @@ describe(`POST ${INGEST_PATH} (${testDbKind})`, () => {
     const [e1, e2] = a.employees;
     const good = [commRecord(e1!.email, 'email', { occurredAt: recent() }), commRecord(e2!.email, 'messaging', { occurredAt: recent() })];
     const batch = [
-      wire(good[0]!),
-      { ...wire(commRecord(e1!.email, 'email')), external_id: '' },
-      wire(good[1]!),
-      { ...wire(commRecord(e1!.email, 'email')), channel: 'carrier_pigeon', occurred_at: 'yesterday' },
+      toWire(good[0]!),
+      { ...toWire(commRecord(e1!.email, 'email')), external_id: '' },
+      toWire(good[1]!),
+      { ...toWire(commRecord(e1!.email, 'email')), channel: 'carrier_pigeon', occurred_at: 'yesterday' },
       'not a record',
     ];
     const first = await post(keyA.secret, { records: batch });
@@ -144,7 +128,7 @@ describe(`POST ${INGEST_PATH} (${testDbKind})`, () => {
     expect(new Set(first.body.rejected.map((r) => r.index))).toEqual(new Set([1, 3, 4]));
     expect(await storedIds(a.customerId)).toEqual(expect.arrayContaining(good.map((g) => g.externalId)));
 
-    const again = await post(keyA.secret, { records: [wire(good[0]!), wire(good[1]!)] });
+    const again = await post(keyA.secret, { records: [toWire(good[0]!), toWire(good[1]!)] });
     expect(again.body).toMatchObject({ stored: 0, duplicates: 2 });
     const keys = await callerAs(server.services, keyA.user).apiKeys.list();
     expect(keys.find((k) => k.id === keyA.key.id)!.lastUsedAt).not.toBeNull();
@@ -156,10 +140,10 @@ describe(`POST ${INGEST_PATH} (${testDbKind})`, () => {
     const email = c.employees[0]!.email;
     const { body } = await post(secret, {
       records: [
-        wire(commRecord(email, 'messaging', { occurredAt: recent() })),
-        wire(commRecord(email, 'email', { occurredAt: recent(5) })),
-        wire(commRecord(email, 'video', { occurredAt: recent() })),
-        wire(commRecord(email, 'email', { occurredAt: recent() })),
+        toWire(commRecord(email, 'messaging', { occurredAt: recent() })),
+        toWire(commRecord(email, 'email', { occurredAt: recent(5) })),
+        toWire(commRecord(email, 'video', { occurredAt: recent() })),
+        toWire(commRecord(email, 'email', { occurredAt: recent() })),
       ],
     });
     expect(body).toMatchObject({
@@ -171,26 +155,26 @@ describe(`POST ${INGEST_PATH} (${testDbKind})`, () => {
 
   it('uses the display name only when no email is given and exactly one current employee has it', async () => {
     const [e1] = a.employees;
-    const byName = (name: string) => wire(commRecord('', 'email', { occurredAt: recent(), author: { name } }));
+    const byName = (name: string) => toWire(commRecord('', 'email', { occurredAt: recent(), author: { name } }));
     const { body } = await post(keyA.secret, { records: [byName(e1!.displayName.toUpperCase()), byName('Nobody Known')] });
     expect(body).toMatchObject({ stored: 1, notStored: { unknown_employee: 1 } });
   });
 
   it("never writes to another customer: B's employee in A's batch is unknown to A, and B's store stays empty", async () => {
     const bEmail = b.employees[0]!.email;
-    const { body } = await post(keyA.secret, { records: [wire(commRecord(bEmail, 'email', { occurredAt: recent() }))] });
+    const { body } = await post(keyA.secret, { records: [toWire(commRecord(bEmail, 'email', { occurredAt: recent() }))] });
     expect(body).toMatchObject({ stored: 0, notStored: { unknown_employee: 1 } });
     expect(await storedIds(b.customerId)).toEqual([]);
   });
 
   it('refuses more than 1,000 records and an oversized body with 413, storing nothing', async () => {
     const email = a.employees[2]!.email;
-    const many = Array.from({ length: 1001 }, () => wire(commRecord(email, 'email', { occurredAt: recent() })));
+    const many = Array.from({ length: 1001 }, () => toWire(commRecord(email, 'email', { occurredAt: recent() })));
     const tooMany = await post(keyA.secret, { records: many });
     expect(tooMany.status).toBe(413);
     expect(tooMany.body).toMatchObject({ error: 'too_many_records', limit: 1000 });
 
-    const huge = JSON.stringify({ records: [wire(commRecord(email, 'email', { body: 'x'.repeat(INGEST_MAX_BYTES) }))] });
+    const huge = JSON.stringify({ records: [toWire(commRecord(email, 'email', { body: 'x'.repeat(INGEST_MAX_BYTES) }))] });
     const tooBig = await post(keyA.secret, null, { raw: huge });
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.error).toBe('body_too_large');
@@ -207,7 +191,7 @@ describe(`POST ${INGEST_PATH} (${testDbKind})`, () => {
     const email = a.employees[0]!.email;
     expect((await post(k.secret, { records: [] })).status).toBe(200);
     await callerAs(server.services, k.user).apiKeys.revoke({ id: k.key.id });
-    const { status } = await post(k.secret, { records: [wire(commRecord(email, 'email', { occurredAt: recent() }))] });
+    const { status } = await post(k.secret, { records: [toWire(commRecord(email, 'email', { occurredAt: recent() }))] });
     expect(status).toBe(401);
   });
 
@@ -219,7 +203,7 @@ describe(`POST ${INGEST_PATH} (${testDbKind})`, () => {
       ...Array.from({ length: 4 }, () => commRecord(email, 'email', { occurredAt: recent(3) })),
       commRecord(email, 'messaging', { occurredAt: recent(3) }),
     ];
-    expect((await post(secret, { records: records.map(wire) })).body.stored).toBe(5);
+    expect((await post(secret, { records: records.map((r) => toWire(r)) })).body.stored).toBe(5);
     const idempotencyKey = randomUUID();
     const api = callerFor(db.handle);
     const manageToken = c.receipts[0]!.manageToken;
@@ -230,7 +214,7 @@ describe(`POST ${INGEST_PATH} (${testDbKind})`, () => {
     const left = await tenantRows<{ channel: string }>(c.customerId, sql`select channel from communications`);
     expect(left.map((r) => r.channel)).toEqual(['messaging']);
     // Re-posting the same records stores nothing.
-    expect((await post(secret, { records: records.map(wire) })).body).toMatchObject({ stored: 0, duplicates: 1, notStored: { no_consent: 4 } });
+    expect((await post(secret, { records: records.map((r) => toWire(r)) })).body).toMatchObject({ stored: 0, duplicates: 1, notStored: { no_consent: 4 } });
   });
 });
 

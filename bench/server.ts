@@ -1,0 +1,27 @@
+/**
+ * The app as the benchmarks run it: `server/main.ts` in its own Node process (production mode, no demo seed) on
+ * 127.0.0.1, with `npm run serve`'s Node flags (package.json config.serverNodeFlags) unless
+ * BENCH_SERVER_NODE_FLAGS says otherwise — the young generation's size is a large part of peak RSS.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export const root = new URL('..', import.meta.url).pathname;
+
+export const serverNodeFlags = () =>
+  process.env.BENCH_SERVER_NODE_FLAGS ?? process.env.npm_package_config_serverNodeFlags ?? '';
+
+/** Starts the server on `port` and resolves once it says it is running. `env` adds to (or overrides) the bench's. */
+export async function startBenchServer(port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...serverNodeFlags().split(' ').filter(Boolean), 'server/main.ts'], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'never', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('PanOps is running')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return child;
+}
