@@ -75,7 +75,9 @@ describe.skipIf(!haveChromium)('Archive and Signal home in chromium', () => {
     await expect.poll(() => page.locator('.connector-list .badge').count()).toBe(8);
     await page.getByLabel('Ask a question about your company').fill('What about renewals?');
     await page.getByRole('button', { name: 'Ask Signal' }).click();
-    await page.waitForURL(/\/signal\/ask\?q=What%20about%20renewals%3F$/);
+    // The chat page asks at once and moves on to the new session's address, so wait for where it ends up.
+    await page.waitForURL(/\/signal\/sessions\/[0-9a-f-]{36}$/);
+    await expect.poll(() => page.locator('article.signal-turn').first().textContent()).toContain('What about renewals?');
 
     // Archive: the session, then its answer.
     await page.goto(`${running.origin}/archive`);
