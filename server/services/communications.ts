@@ -232,7 +232,7 @@ async function storeBatch(
       continue;
     }
     const subject = record.subject ?? null;
-    const language = record.language ?? detectLanguage(subject ? `${subject}\n${record.body}` : record.body, customer.outputLanguage);
+    const language = record.language ?? (await detectLanguage(subject ? `${subject}\n${record.body}` : record.body, customer.outputLanguage));
     const segmented = language === 'ja' || language === 'zh';
     rows.push({
       e: employeeId,

@@ -2,7 +2,6 @@
  * Language handling for the communications store, shared by ingestion (documents) and retrieval (queries) so both
  * sides agree: which text-search configuration a language uses, and how Japanese and Chinese are cut into words.
  */
-import { eld } from 'eld/small';
 
 /** Languages with a stemming configuration (migration 0006: the stemmer after unaccent). */
 const STEMMED = new Set(['en', 'es', 'fr', 'de', 'pt', 'it', 'nl', 'ar']);
@@ -83,18 +82,26 @@ function stopwordVote(text: string): string | null {
   return best >= 3 && best >= 2 * second ? STOPWORD_LANGS[bestIndex]! : null;
 }
 
+type Eld = Awaited<typeof import('eld/small')>['eld'];
+let eldLoading: Promise<Eld> | undefined;
+/**
+ * eld's n-gram tables cost ~165 MB of memory once loaded, so they load the first time the fast path above cannot
+ * decide — a process that never ingests undecided text (most of them) never pays for them.
+ */
+const loadEld = () => (eldLoading ??= import('eld/small').then((m) => m.eld));
+
 /**
  * ISO 639-1 of a text, or `fallback` when it cannot be told (short chat lines such as "ok, on it" carry too
  * little signal). Kana means Japanese, Han without kana Chinese, Arabic script Arabic; then the function-word
  * vote; then eld (small n-gram database) when it is confident.
  */
-export function detectLanguage(text: string, fallback: string): string {
+export async function detectLanguage(text: string, fallback: string): Promise<string> {
   const sample = text.length > DETECT_CHARS ? text.slice(0, DETECT_CHARS) : text;
   if (KANA.test(sample)) return 'ja';
   if (HAN.test(sample)) return 'zh';
   if (ARABIC.test(sample)) return 'ar';
   const voted = stopwordVote(sample);
   if (voted) return voted;
-  const result = eld.detect(sample);
+  const result = (await loadEld()).detect(sample);
   return result.language && result.isReliable() ? result.language : fallback;
 }

@@ -31,13 +31,13 @@ describe('word segmentation', () => {
 });
 
 describe('language detection', () => {
-  it('detects the common languages and falls back when unsure', () => {
-    expect(detectLanguage('The supplier confirmed a two week delay on the components for the launch.', 'de')).toBe('en');
-    expect(detectLanguage('El proveedor confirmó un retraso de dos semanas en los componentes.', 'en')).toBe('es');
-    expect(detectLanguage('Le fournisseur a confirmé un retard de deux semaines sur les composants.', 'en')).toBe('fr');
-    expect(detectLanguage('Der Lieferant hat eine Verzögerung von zwei Wochen bestätigt.', 'en')).toBe('de');
-    expect(detectLanguage('サプライヤーから部品が二週間遅れると連絡がありました。', 'en')).toBe('ja');
-    expect(detectLanguage('ok', 'fr')).toBe('fr');
+  it('detects the common languages and falls back when unsure', async () => {
+    expect(await detectLanguage('The supplier confirmed a two week delay on the components for the launch.', 'de')).toBe('en');
+    expect(await detectLanguage('El proveedor confirmó un retraso de dos semanas en los componentes.', 'en')).toBe('es');
+    expect(await detectLanguage('Le fournisseur a confirmé un retard de deux semaines sur les composants.', 'en')).toBe('fr');
+    expect(await detectLanguage('Der Lieferant hat eine Verzögerung von zwei Wochen bestätigt.', 'en')).toBe('de');
+    expect(await detectLanguage('サプライヤーから部品が二週間遅れると連絡がありました。', 'en')).toBe('ja');
+    expect(await detectLanguage('ok', 'fr')).toBe('fr');
   });
 });
 
@@ -62,12 +62,12 @@ describe('API keys', () => {
 });
 
 describe('language detection beyond the function-word languages', () => {
-  it('tells Chinese, Arabic, Portuguese, Italian and Dutch, and asks eld for the rest', () => {
-    expect(detectLanguage('供应商确认零部件将推迟两周交付。', 'en')).toBe('zh');
-    expect(detectLanguage('أكد المورد تأخير المكونات لمدة أسبوعين.', 'en')).toBe('ar');
-    expect(detectLanguage('O fornecedor confirmou um atraso de duas semanas nos componentes para o lançamento.', 'en')).toBe('pt');
-    expect(detectLanguage('Il fornitore ha confermato un ritardo di due settimane per la consegna dei componenti.', 'en')).toBe('it');
-    expect(detectLanguage('De leverancier heeft een vertraging van twee weken bevestigd voor de onderdelen.', 'en')).toBe('nl');
-    expect(detectLanguage('Dostawca potwierdził dwutygodniowe opóźnienie dostawy komponentów.', 'en')).toBe('pl');
+  it('tells Chinese, Arabic, Portuguese, Italian and Dutch, and asks eld for the rest', async () => {
+    expect(await detectLanguage('供应商确认零部件将推迟两周交付。', 'en')).toBe('zh');
+    expect(await detectLanguage('أكد المورد تأخير المكونات لمدة أسبوعين.', 'en')).toBe('ar');
+    expect(await detectLanguage('O fornecedor confirmou um atraso de duas semanas nos componentes para o lançamento.', 'en')).toBe('pt');
+    expect(await detectLanguage('Il fornitore ha confermato un ritardo di due settimane per la consegna dei componenti.', 'en')).toBe('it');
+    expect(await detectLanguage('De leverancier heeft een vertraging van twee weken bevestigd voor de onderdelen.', 'en')).toBe('nl');
+    expect(await detectLanguage('Dostawca potwierdził dwutygodniowe opóźnienie dostawy komponentów.', 'en')).toBe('pl');
   });
 });
