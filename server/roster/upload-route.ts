@@ -62,7 +62,8 @@ export function rosterUploadHandler(services: AppServices, opts: { trustProxy: b
      * of bytes, whichever ends first — then the connection is cut.
      */
     const refuse = (status: number, line: TUploadLine) => {
-      res.setHeader('Connection', 'close');
+      // No `Connection: close`: with it Node destroys the socket as soon as the answer is written, and the client's
+      // next write then meets a reset that can discard the answer it has not read yet.
       out.end(status, line);
       const cut = setTimeout(() => req.destroy(), REFUSAL_GRACE_MS);
       void (async () => {
