@@ -12,7 +12,7 @@
  * Needs DATABASE_URL + MIGRATE_DATABASE_URL (see .ci/start-postgres.sh) and /usr/bin/chromium.
  * Knobs: BENCH_CONCURRENCY (default 16), BENCH_SECONDS (default 15), BENCH_RATE (default 300).
  */
-import { root, startBenchServer } from './server.ts';
+import { benchDatabase, outDir, root, startBenchServer } from './server.ts';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
@@ -33,14 +33,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const RATE = Number(process.env.BENCH_RATE ?? 300);
 const PORT = Number(process.env.BENCH_PORT ?? 3999);
 const origin = `http://127.0.0.1:${PORT}`;
-const outDir = `${root}bench/.out`;
 
-const databaseUrl = process.env.DATABASE_URL;
-const migrateUrl = process.env.MIGRATE_DATABASE_URL;
-if (!databaseUrl || !migrateUrl) {
-  console.error('bench:consent needs DATABASE_URL and MIGRATE_DATABASE_URL: eval "$(bash .ci/start-postgres.sh)"');
-  process.exit(2);
-}
+const { databaseUrl, migrateUrl } = benchDatabase('bench:consent');
 
 type Person = { id: string; email: string; displayName: string; slack: string; token: string };
 type Fixture = { customerId: string; noticeVersionId: string; people: Person[] };

@@ -21,19 +21,13 @@ import { openDb } from '../server/db/client.ts';
 import { withTenant } from '../server/db/tenant.ts';
 import { createCaller } from '../server/routers/_app.ts';
 import { createCustomer } from '../server/services/customers.ts';
+import { benchDatabase, outDir } from './server.ts';
 
 const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const TARGET_P95_MS = 50;
-const root = new URL('..', import.meta.url).pathname;
-const outDir = `${root}bench/.out`;
 
-const databaseUrl = process.env.DATABASE_URL;
-const migrateUrl = process.env.MIGRATE_DATABASE_URL;
-if (!databaseUrl || !migrateUrl) {
-  console.error('bench:roster:dashboard needs DATABASE_URL and MIGRATE_DATABASE_URL: eval "$(bash .ci/start-postgres.sh)"');
-  process.exit(2);
-}
+const { databaseUrl, migrateUrl } = benchDatabase('bench:roster:dashboard');
 
 const DEPARTMENTS = ['Engineering', 'Sales', 'Customer Success', 'Marketing', 'Finance', 'Operations', 'People',
   'Legal', 'Product', 'Design', 'Security', 'Facilities'];

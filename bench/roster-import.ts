@@ -13,7 +13,7 @@
  * Targets (issue 3): the import of 100,000 rows in ≤ 10 s with the server at ≤ 300 MB RSS.
  * Needs DATABASE_URL + MIGRATE_DATABASE_URL (see .ci/start-postgres.sh) and a built dist/ (`npm run build`).
  */
-import { root, serverNodeFlags, startBenchServer } from './server.ts';
+import { benchDatabase, outDir, root, serverNodeFlags, startBenchServer } from './server.ts';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -31,15 +31,9 @@ const PORT = Number(process.env.BENCH_PORT ?? 3998);
 const TARGET_SECONDS = 10;
 const TARGET_RSS_MB = 300;
 const origin = `http://127.0.0.1:${PORT}`;
-const outDir = `${root}bench/.out`;
 const PASSWORD = 'bench-roster-password-1';
 
-const databaseUrl = process.env.DATABASE_URL;
-const migrateUrl = process.env.MIGRATE_DATABASE_URL;
-if (!databaseUrl || !migrateUrl) {
-  console.error('bench:roster:import needs DATABASE_URL and MIGRATE_DATABASE_URL: eval "$(bash .ci/start-postgres.sh)"');
-  process.exit(2);
-}
+const { databaseUrl, migrateUrl } = benchDatabase('bench:roster:import');
 
 const GIVEN = ['Anna', 'Björn', 'Chloé', 'Diego', 'Emeka', 'Fatima', 'Grace', 'Hiro', 'Ines', 'Jonas'];
 const FAMILY = ['Ivanova', 'Müller', 'Dubois', 'García', 'Okafor', 'Haddad', 'Hopper', 'Tanaka', 'Silva', 'Berg'];

@@ -18,17 +18,12 @@ import { openDb, rowsOf } from '../server/db/client.ts';
 import { withTenant } from '../server/db/tenant.ts';
 import { createCaller } from '../server/routers/_app.ts';
 import { addEmployees, createCustomer } from '../server/services/customers.ts';
+import { benchDatabase, outDir } from './server.ts';
 
 const COUNT = Number(process.env.BENCH_EMPLOYEES ?? 100_000);
 const TARGET_MS = 5_000;
-const outDir = new URL('./.out/', import.meta.url).pathname;
 
-const databaseUrl = process.env.DATABASE_URL;
-const migrateUrl = process.env.MIGRATE_DATABASE_URL;
-if (!databaseUrl || !migrateUrl) {
-  console.error('bench:roster:links needs DATABASE_URL and MIGRATE_DATABASE_URL: eval "$(bash .ci/start-postgres.sh)"');
-  process.exit(2);
-}
+const { databaseUrl, migrateUrl } = benchDatabase('bench:roster:links');
 
 const db = await openDb({ databaseUrl, migrateDatabaseUrl: migrateUrl });
 try {
@@ -115,7 +110,7 @@ try {
     met: generateMs <= TARGET_MS,
   };
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(`${outDir}roster-links.json`, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(`${outDir}/roster-links.json`, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`Generate links for ${COUNT.toLocaleString('en')} employees: ${result.generateMs} ms (target ≤ ${TARGET_MS} ms: ${result.met ? 'met' : 'MISSED'})`);
   console.log(`  second generate (no-op): ${result.regenerateNoopMs} ms; links.list first page over the roster: ${result.listFirstPageMs} ms`);
   console.log(`  (seeding the roster took ${result.seedMs} ms; JSON in bench/.out/roster-links.json)`);

@@ -6,6 +6,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export const root = new URL('..', import.meta.url).pathname;
+export const outDir = `${root}bench/.out`;
+
+/** The real PostgreSQL every benchmark runs on; without it, say how to start one and stop. */
+export function benchDatabase(script: string): { databaseUrl: string; migrateUrl: string } {
+  const databaseUrl = process.env.DATABASE_URL;
+  const migrateUrl = process.env.MIGRATE_DATABASE_URL;
+  if (!databaseUrl || !migrateUrl) {
+    console.error(`${script} needs DATABASE_URL and MIGRATE_DATABASE_URL: eval "$(bash .ci/start-postgres.sh)"`);
+    process.exit(2);
+  }
+  return { databaseUrl, migrateUrl };
+}
 
 export const serverNodeFlags = () =>
   process.env.BENCH_SERVER_NODE_FLAGS ?? process.env.npm_package_config_serverNodeFlags ?? '';

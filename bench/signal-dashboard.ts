@@ -31,6 +31,7 @@ import { storeCommunications, type IncomingCommunication } from '../server/servi
 import { addEmployees, createCustomer } from '../server/services/customers.ts';
 import { issueEnrollmentLinks } from '../server/services/enrollment-links.ts';
 import { enroll, grantAll } from '../test/helpers/caller.ts';
+import { benchDatabase, outDir } from './server.ts';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1000);
@@ -39,15 +40,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const TARGET_DASHBOARD_P95_MS = 1000;
 const TARGET_ARCHIVE_P95_MS = 100;
 const DAY = 86_400_000;
-const root = new URL('..', import.meta.url).pathname;
-const outDir = `${root}bench/.out`;
 
-const databaseUrl = process.env.DATABASE_URL;
-const migrateUrl = process.env.MIGRATE_DATABASE_URL;
-if (!databaseUrl || !migrateUrl) {
-  console.error('bench:signal:dashboard needs DATABASE_URL and MIGRATE_DATABASE_URL: eval "$(bash .ci/start-postgres.sh)"');
-  process.exit(2);
-}
+const { databaseUrl, migrateUrl } = benchDatabase('bench:signal:dashboard');
 
 const DEPARTMENTS = ['Engineering', 'Sales', 'Customer Success', 'Marketing', 'Finance', 'Operations', 'People', 'Legal', 'Product'];
 

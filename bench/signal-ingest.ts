@@ -18,7 +18,7 @@
  * Target (issue 4): ≥ 10,000 records/s, attributed and consent-filtered.
  * Needs DATABASE_URL + MIGRATE_DATABASE_URL (`eval "$(bash .ci/start-postgres.sh)"`) and a built dist/.
  */
-import { root, startBenchServer } from './server.ts';
+import { benchDatabase, outDir, root, startBenchServer } from './server.ts';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
@@ -47,15 +47,9 @@ const PORT = Number(process.env.BENCH_PORT ?? 3997);
 const TARGET_PER_SECOND = 10_000;
 const SEED = 20261122;
 const origin = `http://127.0.0.1:${PORT}`;
-const outDir = `${root}bench/.out`;
 const DAY = 86_400_000;
 
-const databaseUrl = process.env.DATABASE_URL;
-const migrateUrl = process.env.MIGRATE_DATABASE_URL;
-if (!databaseUrl || !migrateUrl) {
-  console.error('bench:signal:ingest needs DATABASE_URL and MIGRATE_DATABASE_URL: eval "$(bash .ci/start-postgres.sh)"');
-  process.exit(2);
-}
+const { databaseUrl, migrateUrl } = benchDatabase('bench:signal:ingest');
 
 const DEPARTMENTS = ['Sales', 'Engineering', 'Operations', 'Finance', 'Marketing', 'People', 'Support', 'Product'];
 const GIVEN = ['Anna', 'Björn', 'Chloé', 'Diego', 'Emeka', 'Fatima', 'Grace', 'Hiro', 'Inès', 'Jonas', 'Kofi', 'Lena'];

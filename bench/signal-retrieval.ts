@@ -17,20 +17,14 @@ import { openDb } from '../server/db/client.ts';
 import { withTenant } from '../server/db/tenant.ts';
 import { retrieve, TOP_K } from '../server/services/retrieval.ts';
 import { resolveSources } from '../server/services/archive.ts';
+import { benchDatabase, outDir } from './server.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const TARGET_P95_MS = 100;
-const root = new URL('..', import.meta.url).pathname;
-const outDir = `${root}bench/.out`;
 const datasetFile = `${outDir}/signal-dataset.json`;
 const DAY = 86_400_000;
 
-const databaseUrl = process.env.DATABASE_URL;
-const migrateUrl = process.env.MIGRATE_DATABASE_URL;
-if (!databaseUrl || !migrateUrl) {
-  console.error('bench:signal:retrieval needs DATABASE_URL and MIGRATE_DATABASE_URL: eval "$(bash .ci/start-postgres.sh)"');
-  process.exit(2);
-}
+const { databaseUrl, migrateUrl } = benchDatabase('bench:signal:retrieval');
 if (!existsSync(datasetFile)) {
   console.error(`${datasetFile} is missing: run \`npm run bench:signal:ingest\` first (it leaves the 1,000,000-record dataset).`);
   process.exit(2);

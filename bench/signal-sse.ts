@@ -15,7 +15,7 @@
  * Target (issue 4): relay overhead ≤ 20 ms. Writes bench/.out/signal-sse.json. Needs DATABASE_URL + MIGRATE_DATABASE_URL
  * and a built dist/.
  */
-import { root, startBenchServer } from './server.ts';
+import { benchDatabase, outDir, root, startBenchServer } from './server.ts';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { CHANNELS } from '../shared/channels.ts';
 import { SIGNAL_QUERY_PATH } from '../shared/schemas/signal.ts';
@@ -36,16 +36,10 @@ const WARMUP = 5;
 const PORT = Number(process.env.BENCH_PORT ?? 3996);
 const TARGET_ADDED_MS = 20;
 const origin = `http://127.0.0.1:${PORT}`;
-const outDir = `${root}bench/.out`;
 const DAY = 86_400_000;
 const PASSWORD = 'bench-ceo-password-2026';
 
-const databaseUrl = process.env.DATABASE_URL;
-const migrateUrl = process.env.MIGRATE_DATABASE_URL;
-if (!databaseUrl || !migrateUrl) {
-  console.error('bench:signal:sse needs DATABASE_URL and MIGRATE_DATABASE_URL: eval "$(bash .ci/start-postgres.sh)"');
-  process.exit(2);
-}
+const { databaseUrl, migrateUrl } = benchDatabase('bench:signal:sse');
 
 const QUESTIONS = [
   'What is the impact of the supplier delay?',
