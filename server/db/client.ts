@@ -90,7 +90,10 @@ async function openPostgres(databaseUrl: string, migrateUrl: string | undefined,
   } finally {
     await owner.end();
   }
-  const client = postgres(databaseUrl, { max, onnotice: () => {} });
+  // No JIT: every statement here is either short or a set-based bulk step, and LLVM's compile (100 ms to over a
+  // second per statement when the planner's cost estimate crosses jit_above_cost) never paid for itself — it
+  // cost the roster import's diff more than its whole execution.
+  const client = postgres(databaseUrl, { max, onnotice: () => {}, connection: { jit: 'off' } });
   const authClient = postgres(databaseUrl, {
     max: 4,
     onnotice: () => {},

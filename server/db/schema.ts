@@ -614,6 +614,8 @@ export const rosterImports = pgTable(
     rowCount: integer('row_count').notNull(),
     status: text('status').$type<RosterImportStatus>().notNull().default('uploaded'),
     mapping: jsonb('mapping').$type<ColumnMapping>(),
+    /** The mapping the rows last passed validation with: apply need not validate 100,000 rows again under it. */
+    validatedMapping: jsonb('validated_mapping').$type<ColumnMapping>(),
     summary: jsonb('summary').$type<Record<string, number>>(),
     createdBy: text('created_by').notNull(),
     createdAt: createdAt(),

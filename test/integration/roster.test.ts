@@ -218,6 +218,19 @@ describe(`roster router: preview, mapping, validation (${process.env.TEST_DB ?? 
     expect(v.ready).toBe(false);
     await expect(api.roster.commit({ importId })).rejects.toMatchObject({ appCode: 'IMPORT_NOT_READY' });
   });
+
+  it('validates again on apply when the mapping changed after the rows passed', async () => {
+    const { customerId, admin, api } = await tenantWithAdmin();
+    const { importId } = await upload(admin, customerId, 'Name,Email,Backup\nAnn,ann@example.com,not an email\n');
+    await api.roster.saveMapping({ importId, mapping: { Name: 'name', Email: 'email', Backup: null } });
+    expect((await api.roster.validation({ importId })).ready).toBe(true);
+    // Remapped to the column with the bad address, and committed without looking at the validation again.
+    await api.roster.saveMapping({ importId, mapping: { Name: 'name', Email: null, Backup: 'email' } });
+    await expect(api.roster.commit({ importId })).rejects.toMatchObject({ appCode: 'IMPORT_NOT_READY' });
+    expect(await roster(customerId)).toEqual([]);
+    await api.roster.saveMapping({ importId, mapping: { Name: 'name', Email: 'email', Backup: null } });
+    expect(await api.roster.commit({ importId })).toMatchObject({ joiners: 1 });
+  });
 });
 
 describe(`roster router: diff and apply (${process.env.TEST_DB ?? 'pglite'})`, () => {
