@@ -18,7 +18,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Channel } from '../../shared/channels.ts';
 import type { TSignalScope } from '../../shared/schemas/signal.ts';
 import { rowsOf, type Tx } from '../db/client.ts';
-import { segmentWords } from './text-search.ts';
+import { ftsConfigFor, questionLanguage, segmentWords } from './text-search.ts';
 
 export const TOP_K = 40;
 /** How many of the newest matching records are ranked (see `retrieve`). */
@@ -83,49 +83,89 @@ export function twoOfLexemes(lexemes: readonly string[], max = 8): string {
   return pairs.map((p) => `(${p})`).join(' | ');
 }
 
-/**
- * The OR of several configurations' queries with repeated alternatives removed: most configurations read most words
- * the same way, and every repeat would inflate PostgreSQL's estimate of how many rows match — enough to make it walk
- * the whole time index for a question nothing matches. Web-search queries are kept whole.
- */
-export function unionOf(queries: readonly string[], webSearch: boolean): string {
-  const parts = new Set(queries.flatMap((q) => (webSearch ? [`(${q})`] : q.split(' | '))));
-  return [...parts].join(' | ');
-}
-
 /** One configuration group's reading of the question: the query it ranks with, and its match tiers, strictest first. */
 type ConfigQuery = { cfgs: string[]; rank: string; tiers: string[] };
+/** How every configuration reads the question, and the match tiers (strictest first) over all of them at once. */
+export type QuestionReading = { configs: ConfigQuery[]; tiers: string[] };
+/** A lexeme of the question as one configuration reads it, with the word positions it comes from. */
+export type QuestionLexeme = { cfg: string; lexeme: string; positions: number[] };
+
+const alternatives = (lexemes: readonly string[]) =>
+  lexemes.length === 1 ? quote(lexemes[0]!) : `(${lexemes.map(quote).join(' | ')})`;
 
 /**
- * Per configuration, the question as that configuration's tsquery (configurations whose query is empty left out).
- * The configurations are the migration's panops_* ones, read from the catalog so the list lives in one place.
- * Configurations that read the question the same way share one group (and one branch of the match).
+ * The question's words as the configurations read them (every configuration uses the same parser, so a word has
+ * the same position in each). Words the question's own language treats as stop words are dropped everywhere: the
+ * simple configuration and the other languages would otherwise keep "the", "is" and "on" of an English question,
+ * and each extra word makes every match test dearer. The match over all configurations asks for two of the
+ * question's *words*, each word standing for all its configurations' lexemes, rather than for any pair of anyone's
+ * lexemes: the same candidates, with a tenth of the alternatives for a six-word question.
  */
-async function queriesByConfig(tx: Tx, query: string): Promise<ConfigQuery[]> {
-  const text = segmentQuery(query);
-  const webSearch = usesSearchSyntax(query);
-  const rows = rowsOf<{ cfg: string; q: string | null; lexemes: string[] | null }>(
-    await tx.execute(
-      webSearch
-        ? sql`select cfgname as cfg, websearch_to_tsquery(oid::regconfig, ${text})::text as q, null as lexemes
-              from pg_ts_config where starts_with(cfgname::text, 'panops_') order by cfgname`
-        : sql`select cfgname as cfg, null as q, tsvector_to_array(to_tsvector(oid::regconfig, ${text})) as lexemes
-              from pg_ts_config where starts_with(cfgname::text, 'panops_') order by cfgname`,
-    ),
-  );
-  const groups = new Map<string, ConfigQuery>();
-  for (const row of rows) {
-    const rank = webSearch ? (row.q ?? '') : anyOfLexemes(row.lexemes ?? []);
-    if (!rank) continue;
-    const group = groups.get(rank);
-    if (group) {
-      group.cfgs.push(row.cfg);
-      continue;
-    }
-    const two = webSearch ? rank : twoOfLexemes(row.lexemes ?? []);
-    groups.set(rank, { cfgs: [row.cfg], rank, tiers: two === rank ? [rank] : [two, rank] });
+export function readQuestion(lexemes: readonly QuestionLexeme[], stopConfig: string | null, max = 8): QuestionReading {
+  const kept = stopConfig ? new Set(lexemes.filter((l) => l.cfg === stopConfig).flatMap((l) => l.positions)) : null;
+  const byConfig = new Map<string, Set<string>>();
+  const byPosition = new Map<number, Set<string>>();
+  for (const { cfg, lexeme, positions } of lexemes) {
+    const at = kept ? positions.filter((p) => kept.has(p)) : positions;
+    if (at.length === 0) continue;
+    byConfig.set(cfg, (byConfig.get(cfg) ?? new Set()).add(lexeme));
+    for (const p of at) byPosition.set(p, (byPosition.get(p) ?? new Set()).add(lexeme));
   }
-  return [...groups.values()];
+  const configs = new Map<string, ConfigQuery>();
+  for (const [cfg, set] of [...byConfig].sort(([a], [b]) => a.localeCompare(b))) {
+    const words = [...set];
+    const rank = anyOfLexemes(words);
+    const group = configs.get(rank);
+    if (group) group.cfgs.push(cfg);
+    else {
+      const two = twoOfLexemes(words);
+      configs.set(rank, { cfgs: [cfg], rank, tiers: two === rank ? [rank] : [two, rank] });
+    }
+  }
+  const words = [
+    ...new Map(
+      [...byPosition]
+        .sort(([a], [b]) => a - b)
+        .map(([, set]) => [...set].sort())
+        .map((word) => [word.join(' '), word] as const),
+    ).values(),
+  ].slice(0, max);
+  const any = anyOfLexemes([...new Set(words.flat())]);
+  const pairs: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    for (let j = i + 1; j < words.length; j++) pairs.push(`(${alternatives(words[i]!)} & ${alternatives(words[j]!)})`);
+  }
+  return { configs: [...configs.values()], tiers: words.length === 0 ? [] : pairs.length ? [pairs.join(' | '), any] : [any] };
+}
+
+/**
+ * The question as every configuration reads it. The configurations are the migration's panops_* ones, read from
+ * the catalog so the list lives in one place.
+ */
+async function readQuestionIn(tx: Tx, query: string): Promise<QuestionReading> {
+  const text = segmentQuery(query);
+  if (usesSearchSyntax(query)) {
+    const rows = rowsOf<{ cfg: string; q: string }>(
+      await tx.execute(sql`select cfgname as cfg, websearch_to_tsquery(oid::regconfig, ${text})::text as q
+        from pg_ts_config where starts_with(cfgname::text, 'panops_') order by cfgname`),
+    );
+    const configs = new Map<string, ConfigQuery>();
+    for (const { cfg, q } of rows) {
+      if (!q) continue;
+      const group = configs.get(q);
+      if (group) group.cfgs.push(cfg);
+      else configs.set(q, { cfgs: [cfg], rank: q, tiers: [q] });
+    }
+    // Configurations reading it alike share one alternative: each repeat would only inflate the match's cost.
+    return { configs: [...configs.values()], tiers: configs.size ? [[...configs.keys()].map((q) => `(${q})`).join(' | ')] : [] };
+  }
+  const lexemes = rowsOf<QuestionLexeme>(
+    await tx.execute(sql`select c.cfgname as cfg, v.lexeme, v.positions
+      from pg_ts_config c, unnest(to_tsvector(c.oid::regconfig, ${text})) v
+      where starts_with(c.cfgname::text, 'panops_')`),
+  );
+  const language = questionLanguage(query);
+  return readQuestion(lexemes, language ? ftsConfigFor(language) : null);
 }
 
 /**
@@ -189,10 +229,9 @@ export async function retrieve(
   // Each question gets a plan for its own terms: a generic plan cannot tell a rare word from a common one.
   await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
 
-  const groups = await queriesByConfig(tx, opts.query);
-  const webSearch = usesSearchSyntax(opts.query);
+  const { configs, tiers } = await readQuestionIn(tx, opts.query);
   let textIds: string[] = [];
-  if (groups.length === 0) {
+  if (tiers.length === 0) {
     // Nothing searchable (only stop words or punctuation): the most recent records in scope.
     textIds = rowsOf<{ id: string }>(
       await tx.execute(sql`select c.id from communications c where ${filters}
@@ -202,21 +241,19 @@ export async function retrieve(
   const cfgIs = (cfgs: string[]) =>
     cfgs.length === 1 ? sql`m.fts_config = ${cfgs[0]}::regconfig` : sql`m.fts_config = any(string_to_array(${cfgs.join(',')}, ',')::regconfig[])`;
   const perConfig = (pick: (g: ConfigQuery) => string) =>
-    sql`case ${sql.join(groups.map((g) => sql`when ${cfgIs(g.cfgs)} then ${pick(g)}::tsquery`), sql` `)} end`;
+    sql`case ${sql.join(configs.map((g) => sql`when ${cfgIs(g.cfgs)} then ${pick(g)}::tsquery`), sql` `)} end`;
   const rankQuery = perConfig((g) => g.rank);
   // Records holding two or more of the question's words first; records holding one only if that left room.
-  const tiers = Math.max(0, ...groups.map((g) => g.tiers.length));
-  for (let tier = 0; tier < tiers && textIds.length < k; tier++) {
+  for (let tier = 0; tier < tiers.length && textIds.length < k; tier++) {
     const tierOf = (g: ConfigQuery) => g.tiers[Math.min(tier, g.tiers.length - 1)]!;
-    // One GIN scan for the union of every configuration's query, then each row is held to its own configuration's.
-    const union = unionOf(groups.map(tierOf), webSearch);
     // Ranking every match of a broad question over a million records costs seconds, so only the newest
-    // CANDIDATES matches are ranked: PostgreSQL walks (customer_id, occurred_at) backwards while matches are
-    // common and uses the GIN index when they are rare. The match goes through communication_matches (migration
-    // 0009): under the table's RLS policy PostgreSQL may not use the GIN index for @@, which is not leakproof.
+    // CANDIDATES matches are ranked. communication_matches (migrations 0009, 0011) finds them — one match over
+    // every configuration's reading at once — walking back through time while matches are common and through the
+    // GIN index when they are rare; under the table's RLS policy PostgreSQL may not use that index for @@, which is
+    // not leakproof. Each candidate is then held to its own configuration's reading.
     const ids = rowsOf<{ id: string }>(
       await tx.execute(sql`
-        select m.id from communication_matches(${union}::tsquery, ${textArray(scope.channels, 'text')},
+        select m.id from communication_matches(${tiers[tier]}::tsquery, ${textArray(scope.channels, 'text')},
           ${fromBound(scope)}, ${toBound(scope)}, ${textArray(scope.employeeIds, 'uuid')}, ${CANDIDATES}) m
         where m.fts @@ ${perConfig(tierOf)}
         order by ts_rank_cd(m.fts, ${rankQuery}, 1) desc, m.occurred_at desc

@@ -60,8 +60,11 @@ const KANA = /[\u3040-\u30ff]/;
 const HAN = /[\u4e00-\u9fff]/;
 const ARABIC = /[\u0600-\u06ff]/;
 
-/** The function-word vote: a language with ≥ 3 hits and twice the runner-up's, or null when that is not clear. */
-function stopwordVote(text: string): string | null {
+/**
+ * The function-word vote: a language with ≥ `minHits` hits and `ratio` times the runner-up's, or null when that is
+ * not clear.
+ */
+function stopwordVote(text: string, minHits = 3, ratio = 2): string | null {
   const hits = new Array<number>(STOPWORD_LANGS.length).fill(0);
   let words = 0;
   for (const m of text.toLowerCase().matchAll(WORD)) {
@@ -79,7 +82,19 @@ function stopwordVote(text: string): string | null {
       bestIndex = i;
     } else if (h > second) second = h;
   });
-  return best >= 3 && best >= 2 * second ? STOPWORD_LANGS[bestIndex]! : null;
+  return best >= minHits && best >= ratio * second && best > second ? STOPWORD_LANGS[bestIndex]! : null;
+}
+
+/**
+ * The language of a short question, from its function words alone ("Is the launch still on track?" has three
+ * English ones), or null. Never loads eld: a question is too short for it to be reliable anyway, and the Signal
+ * path should not pay its memory.
+ */
+export function questionLanguage(question: string): string | null {
+  if (KANA.test(question)) return 'ja';
+  if (HAN.test(question)) return 'zh';
+  if (ARABIC.test(question)) return 'ar';
+  return stopwordVote(question, 1, 1);
 }
 
 type Eld = Awaited<typeof import('eld/small')>['eld'];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { citedIds } from '../../shared/citations.ts';
 import type { TCitedSource, TSourceRecord } from '../../shared/schemas/sources.ts';
-import { anyOfLexemes, fuseRankings, twoOfLexemes, unionOf, usesSearchSyntax } from '../../server/services/retrieval.ts';
+import { anyOfLexemes, fuseRankings, readQuestion, twoOfLexemes, usesSearchSyntax, type QuestionLexeme } from '../../server/services/retrieval.ts';
 import { excerpt, extractiveAnswer, summarize } from '../../server/signal/extractive.ts';
 import { createSseParser } from '../../shared/sse.ts';
 import { embed, LlmError, streamChat, type LlmConfig } from '../../server/signal/llm.ts';
@@ -59,10 +59,47 @@ describe('query terms', () => {
     expect(anyOfLexemes(['budget', "o'brien", 'a\\b'])).toBe("'budget' | 'o''brien' | 'a\\\\b'");
     expect(twoOfLexemes(['suppli', 'delay', 'launch', 'delay'])).toBe("('suppli' & 'delay') | ('suppli' & 'launch') | ('delay' & 'launch')");
     expect(twoOfLexemes(['budget'])).toBe("'budget'");
-    expect(unionOf(["'warum' | 'liefer'", "'warum' | 'lieferant'"], false)).toBe("'warum' | 'liefer' | 'lieferant'");
-    expect(unionOf(["('a' & 'b') | ('a' & 'c')", "('a' & 'b')"], false)).toBe("('a' & 'b') | ('a' & 'c')");
-    expect(unionOf(["'a' & !'b'", "'a' & !'c'"], true)).toBe("('a' & !'b') | ('a' & !'c')");
     expect(twoOfLexemes(Array.from({ length: 12 }, (_, i) => `w${i}`)).split('|')).toHaveLength(28);
+  });
+});
+
+describe('reading a question in every configuration', () => {
+  // "Is the launch still on track?" as panops_en, panops_fr and panops_simple read it (to_tsvector positions).
+  const launch: QuestionLexeme[] = [
+    { cfg: 'panops_en', lexeme: 'launch', positions: [3] },
+    { cfg: 'panops_en', lexeme: 'still', positions: [4] },
+    { cfg: 'panops_en', lexeme: 'track', positions: [6] },
+    { cfg: 'panops_fr', lexeme: 'is', positions: [1] },
+    { cfg: 'panops_fr', lexeme: 'the', positions: [2] },
+    { cfg: 'panops_fr', lexeme: 'launc', positions: [3] },
+    { cfg: 'panops_fr', lexeme: 'still', positions: [4] },
+    { cfg: 'panops_fr', lexeme: 'track', positions: [6] },
+    { cfg: 'panops_simple', lexeme: 'is', positions: [1] },
+    { cfg: 'panops_simple', lexeme: 'the', positions: [2] },
+    { cfg: 'panops_simple', lexeme: 'launch', positions: [3] },
+    { cfg: 'panops_simple', lexeme: 'still', positions: [4] },
+    { cfg: 'panops_simple', lexeme: 'on', positions: [5] },
+    { cfg: 'panops_simple', lexeme: 'track', positions: [6] },
+  ];
+
+  it("drops the question language's stop words in every configuration and asks for two of its words", () => {
+    const reading = readQuestion(launch, 'panops_en');
+    expect(reading.tiers).toEqual([
+      "(('launc' | 'launch') & 'still') | (('launc' | 'launch') & 'track') | ('still' & 'track')",
+      "'launc' | 'launch' | 'still' | 'track'",
+    ]);
+    // English and simple now read it alike and share one alternative; French keeps its stem.
+    expect(reading.configs.map((c) => [c.cfgs, c.rank])).toEqual([
+      [['panops_en', 'panops_simple'], "'launch' | 'still' | 'track'"],
+      [['panops_fr'], "'launc' | 'still' | 'track'"],
+    ]);
+    expect(reading.configs[0]!.tiers[0]).toBe("('launch' & 'still') | ('launch' & 'track') | ('still' & 'track')");
+  });
+
+  it('keeps every word when the language is not known, and asks for nothing when only stop words are left', () => {
+    expect(readQuestion(launch, null).tiers[1]).toBe("'is' | 'the' | 'launc' | 'launch' | 'still' | 'on' | 'track'");
+    expect(readQuestion([{ cfg: 'panops_simple', lexeme: 'is', positions: [1] }, { cfg: 'panops_en', lexeme: 'x', positions: [2] }], 'panops_en').tiers).toEqual(["'x'"]);
+    expect(readQuestion([{ cfg: 'panops_simple', lexeme: 'the', positions: [1] }], 'panops_en')).toEqual({ configs: [], tiers: [] });
   });
 });
 
