@@ -758,6 +758,8 @@ export const communications = pgTable(
   },
   (t) => [
     uniqueIndex('communications_external').on(t.customerId, t.platform, t.externalId),
+    // INCLUDE (employee_id, channel) added by migration 0012 (drizzle-kit cannot declare it): the dashboard's counts
+    // run index-only.
     index('communications_customer_time').on(t.customerId, t.occurredAt),
     // Purge on withdraw, and the dashboard's per-person activity.
     index('communications_employee_channel').on(t.customerId, t.employeeId, t.channel),
