@@ -12,7 +12,7 @@
  * Needs DATABASE_URL + MIGRATE_DATABASE_URL (see .ci/start-postgres.sh) and /usr/bin/chromium.
  * Knobs: BENCH_CONCURRENCY (default 16), BENCH_SECONDS (default 15), BENCH_RATE (default 300).
  */
-import { benchDatabase, outDir, root, startBenchServer } from './server.ts';
+import { benchDatabase, cpuSeconds, outDir, postgresCpu, root, startBenchServer } from './server.ts';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
@@ -222,32 +222,12 @@ function directSql(sql: postgres.Sql, f: Fixture) {
   };
 }
 
-/** CPU seconds (user + system) used so far by the processes whose command name matches. */
-function cpuSeconds(match: (pid: number, comm: string) => boolean): number {
-  const tick = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (!match(pid, comm)) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / tick;
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return total;
-}
-
 /** Where the CPU goes per submission: server process, PostgreSQL, and this load generator. */
 async function withCpuAccounting<T extends { submissions: number }>(serverPid: number | undefined, run: () => Promise<T>) {
   const sample = () => ({
-    server: serverPid ? cpuSeconds((pid) => pid === serverPid) : 0,
-    postgres: cpuSeconds((_, comm) => comm === 'postgres'),
-    loadGenerator: cpuSeconds((pid) => pid === process.pid),
+    server: serverPid ? cpuSeconds(serverPid) : 0,
+    postgres: postgresCpu(databaseUrl),
+    loadGenerator: cpuSeconds(process.pid),
   });
   const before = sample();
   const result = await run();
@@ -314,9 +294,9 @@ async function main() {
   if (!existsSync(`${root}dist/index.html`)) throw new Error('dist/ is missing: run `npm run build` first');
   mkdirSync(outDir, { recursive: true });
   const db = await openDb({ databaseUrl, migrateDatabaseUrl: migrateUrl, max: 4 });
-  const [settings] = await postgres(migrateUrl!, { max: 1 })`select current_setting('fsync') as fsync, current_setting('synchronous_commit') as synchronous_commit, version() as version`.then(
-    (rows) => rows,
-  );
+  const owner = postgres(migrateUrl, { max: 1 });
+  const [settings] = await owner`select current_setting('fsync') as fsync, current_setting('synchronous_commit') as synchronous_commit, version() as version`;
+  await owner.end(); // an open connection would keep the benchmark from exiting
   const needed = Math.ceil(SECONDS * Math.max(RATE, 900)) + 500;
   console.log(`Preparing ${needed * 3} employees with enrollment links…`);
   const [closedFixture, openFixture, directFixture] = [
