@@ -14,7 +14,7 @@
  */
 import { benchDatabase, cpuSeconds, outDir, postgresCpu, root, startBenchServer } from './server.ts';
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { gzipSync } from 'node:zlib';
@@ -22,11 +22,18 @@ import { chromium } from 'playwright-core';
 import postgres from 'postgres';
 import { CHANNELS } from '../shared/channels.ts';
 import { openDb, type DbHandle } from '../server/db/client.ts';
-import { withTenant } from '../server/db/tenant.ts';
+import { RESOLVE_TOKEN_SQL, withTenant } from '../server/db/tenant.ts';
 import { addEmployees, createCustomer } from '../server/services/customers.ts';
 import { issueEnrollmentLinks } from '../server/services/enrollment-links.ts';
 import { currentNoticeVersion } from '../server/services/notices.ts';
-import { GENESIS_HASH, hashEvent } from '../server/services/consent-ledger.ts';
+import {
+  decisionWrite,
+  LEDGER_STATE_SQL,
+  newManageToken,
+  RECORD_CONSENT_SQL,
+  type LedgerState,
+} from '../server/services/consent.ts';
+import { identityOf } from '../server/services/enrollment.ts';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -71,6 +78,17 @@ async function makeFixture(db: DbHandle, count: number): Promise<Fixture> {
 function percentile(sorted: number[], p: number) {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** A failed submission counts as an error; the first reason of each kind is printed once. */
+const reportedFailures = new Set<string>();
+function reportFailure(error: unknown): false {
+  const reason = error instanceof Error ? error.message : String(error);
+  if (!reportedFailures.has(reason)) {
+    reportedFailures.add(reason);
+    console.error(`submission failed: ${reason}`);
+  }
+  return false;
 }
 
 function summarize(latencies: number[], elapsedMs: number, errors: number) {
@@ -134,7 +152,7 @@ async function closedLoop(people: Person[], run: (p: Person) => Promise<boolean>
       while (performance.now() < deadline && next < people.length) {
         const person = people[next++]!;
         const t0 = performance.now();
-        const ok = await run(person).catch(() => false);
+        const ok = await run(person).catch(reportFailure);
         if (ok) latencies.push(performance.now() - t0);
         else errors++;
       }
@@ -156,7 +174,7 @@ async function openLoop(people: Person[], run: (p: Person) => Promise<boolean>, 
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     pending.push(
       run(people[i]!)
-        .catch(() => false)
+        .catch(reportFailure)
         .then((ok) => {
           if (ok) latencies.push(performance.now() - due);
           else errors++;
@@ -168,55 +186,37 @@ async function openLoop(people: Person[], run: (p: Person) => Promise<boolean>, 
 }
 
 /**
- * The submission's transaction written out by hand for postgres.js: the same statements, in the same pipelined
- * batches, as the service (token + tenant, lock, idempotency check, link, notice, identity confirmation, four chained
- * events, projection, link status, manage token, history), minus HTTP, tRPC, validation and the ORM.
+ * The submission's transaction for postgres.js directly: the same statements, in the same order and with the same
+ * parameters, as the service (token + tenant; ledger state under the lock; record_consent with the confirmation,
+ * four chained events, projection, used link and manage token), minus HTTP, tRPC, validation and receipt building.
  */
 function directSql(sql: postgres.Sql, f: Fixture) {
   return async (p: Person) => {
     const key = randomUUID();
     const now = new Date();
     await sql.begin(async (tx) => {
-      await tx`select r.customer_id, r.employee_id, set_config('app.customer_id', r.customer_id::text, true)
-               from resolve_access_token('enroll', ${p.token}) r`;
-      // The same pipelined batches as server/services/enrollment.ts.
-      const batch = await Promise.all([
-        tx`select pg_advisory_xact_lock(hashtextextended(${p.id}, 7))`,
-        tx`select * from customers where id = ${f.customerId}`,
-        tx`select * from employees where id = ${p.id}`,
-        tx`select * from consent_events where customer_id = ${f.customerId} and idempotency_key in ${tx(CHANNELS.map((c) => `${key}:${c}`))} order by seq`,
-        tx`select * from enrollment_links where token = ${p.token} for update`,
-        tx`select * from consent_notice_versions where id = ${f.noticeVersionId}`,
-        tx`select seq, hash from consent_events where employee_id = ${p.id} order by seq desc limit 1`,
-        tx`select * from employee_consent where employee_id = ${p.id}`,
-      ]);
-      const identity = { email: p.email, displayName: p.displayName, platformIds: { slack: p.slack } };
-      const tokenHash = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('hex');
-      let prevHash = (batch[6][0]?.hash as string | undefined) ?? GENESIS_HASH;
-      const rows = CHANNELS.map((channel, i) => {
-        const fields = {
-          customerId: f.customerId, employeeId: p.id, seq: i + 1, channel, decision: i % 2 === 0 ? ('grant' as const) : ('deny' as const),
-          noticeVersionId: f.noticeVersionId, language: 'en', occurredAt: now, ipAddress: '127.0.0.1', userAgent: 'bench', idempotencyKey: `${key}:${channel}`,
-        };
-        const hash = hashEvent(prevHash, fields);
-        const row = {
-          id: randomUUID(), customer_id: f.customerId, employee_id: p.id, seq: fields.seq, channel, decision: fields.decision, notice_version_id: f.noticeVersionId,
-          language: 'en', occurred_at: now, ip_address: '127.0.0.1', user_agent: 'bench', idempotency_key: fields.idempotencyKey, prev_hash: prevHash, hash,
-        };
-        prevHash = hash;
-        return row;
-      });
-      await Promise.all([
-        tx`insert into identity_confirmations (id, customer_id, employee_id, directory, confirmed, corrected, created_at)
-           values (${randomUUID()}, ${f.customerId}, ${p.id}, ${tx.json(identity)}, ${tx.json(identity)}, false, ${now})`,
-        tx`insert into consent_events ${tx(rows)}`,
-        tx`insert into employee_consent (employee_id, customer_id, email, display_name, enrollment_timestamp, consent_version,
-           channels_consented, ip_address, user_agent)
-           values (${p.id}, ${f.customerId}, ${p.email}, ${p.displayName}, ${now}, 'v1-en', ${tx.json(['email', 'video'])}, '127.0.0.1', 'bench')`,
-        tx`update enrollment_links set status = 'used', used_at = ${now} where token = ${p.token}`,
-        tx`insert into consent_manage_tokens (token_hash, employee_id, customer_id, created_at) values (${tokenHash}, ${p.id}, ${f.customerId}, ${now})`,
-        tx`select e.*, v.version from consent_events e join consent_notice_versions v on v.id = e.notice_version_id where e.employee_id = ${p.id} order by e.seq`,
-      ]);
+      await tx.unsafe(RESOLVE_TOKEN_SQL, ['enroll', p.token]);
+      const [{ state }] = (await tx.unsafe(LEDGER_STATE_SQL, [p.id, p.token, f.noticeVersionId, key])) as unknown as [
+        { state: LedgerState },
+      ];
+      const identity = identityOf(state.employee);
+      const { write } = decisionWrite(
+        state,
+        {
+          decisions: CHANNELS.map((channel, i) => ({ channel, decision: i % 2 === 0 ? 'grant' : 'deny' })),
+          notice: state.notice!,
+          language: 'en',
+          meta: { ipAddress: '127.0.0.1', userAgent: 'bench' },
+          idempotencyKey: key,
+          now,
+        },
+        {
+          confirmation: { id: randomUUID(), directory: identity, confirmed: identity, corrected: false, corrections: [] },
+          link: { token: p.token, ctid: state.link!.ctid },
+          manageTokenHash: newManageToken().hashed,
+        },
+      );
+      await tx.unsafe(RECORD_CONSENT_SQL, [JSON.stringify(write)]);
     });
     return true;
   };
