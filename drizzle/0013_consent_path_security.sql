@@ -25,14 +25,16 @@ GRANT USAGE, CREATE ON SCHEMA public TO panops_ledger;--> statement-breakpoint
 GRANT SELECT ON "customers", "employees", "enrollment_links", "employee_consent", "consent_notice_versions",
   "identity_confirmations" TO panops_ledger;--> statement-breakpoint
 GRANT SELECT ON "consent_events" TO panops_ledger;--> statement-breakpoint
--- The enrollment link is locked FOR UPDATE while the submission is checked, which needs the UPDATE privilege; the
--- policy lets the role lock the row and change nothing.
+-- The rows record_consent() will update (the enrollment link, the projection) are locked while the decision is
+-- checked, which needs the UPDATE privilege; the policies let the role lock them and change nothing.
 GRANT UPDATE ("status") ON "enrollment_links" TO panops_ledger;--> statement-breakpoint
+GRANT UPDATE ("revoked") ON "employee_consent" TO panops_ledger;--> statement-breakpoint
 CREATE POLICY "customers_ledger_read" ON "customers" FOR SELECT TO panops_ledger USING (true);--> statement-breakpoint
 CREATE POLICY "employees_ledger_read" ON "employees" FOR SELECT TO panops_ledger USING (true);--> statement-breakpoint
 CREATE POLICY "enrollment_links_ledger_read" ON "enrollment_links" FOR SELECT TO panops_ledger USING (true);--> statement-breakpoint
 CREATE POLICY "enrollment_links_ledger_lock" ON "enrollment_links" FOR UPDATE TO panops_ledger USING (true) WITH CHECK (false);--> statement-breakpoint
 CREATE POLICY "employee_consent_ledger_read" ON "employee_consent" FOR SELECT TO panops_ledger USING (true);--> statement-breakpoint
+CREATE POLICY "employee_consent_ledger_lock" ON "employee_consent" FOR UPDATE TO panops_ledger USING (true) WITH CHECK (false);--> statement-breakpoint
 CREATE POLICY "consent_notice_versions_ledger_read" ON "consent_notice_versions" FOR SELECT TO panops_ledger USING (true);--> statement-breakpoint
 CREATE POLICY "identity_confirmations_ledger_read" ON "identity_confirmations" FOR SELECT TO panops_ledger USING (true);--> statement-breakpoint
 CREATE POLICY "consent_events_ledger_read" ON "consent_events" FOR SELECT TO panops_ledger USING (true);--> statement-breakpoint
@@ -41,8 +43,9 @@ CREATE POLICY "consent_events_ledger_read" ON "consent_events" FOR SELECT TO pan
 -- same chain committed before the lock was granted (a duplicate submission then finds its own events: replay).
 -- p_link_token (enrollment): that link of this employee, locked FOR UPDATE; p_notice_version_id: that notice
 -- version of this tenant; p_submission_key: the replayed submission's identity confirmation flag, when its events
--- are found. Row addresses (ctid) of the link and the projection go back so record_consent() updates exactly those
--- rows, which the link lock and the ledger lock keep in place until the transaction ends.
+-- are found. The link (FOR UPDATE, as before) and the projection (FOR NO KEY UPDATE, what its update takes: a
+-- concurrent ingest holding it FOR SHARE is waited for here, ADR 0006) are locked, and their row addresses (ctid) go
+-- back so that record_consent() updates exactly those rows, which the locks keep in place until the end.
 CREATE FUNCTION consent_ledger_state(p_employee_id uuid, p_link_token uuid, p_notice_version_id uuid, p_submission_key text)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
@@ -81,7 +84,8 @@ BEGIN
       FROM public.consent_notice_versions v WHERE v.id = p_notice_version_id AND v.customer_id = v_tenant;
   END IF;
   SELECT jsonb_build_object('ctid', c.ctid::text, 'channelsConsented', c.channels_consented) INTO v_projection
-    FROM public.employee_consent c WHERE c.employee_id = p_employee_id;
+    FROM public.employee_consent c WHERE c.employee_id = p_employee_id
+    FOR NO KEY UPDATE;
   -- The whole chain, oldest first (the receipt shows it; its last link is the tip). The tenant check sits outside
   -- the OFFSET 0 fence so that it can never become an index condition of its own.
   SELECT coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'seq', e.seq, 'hash', e.hash, 'channel', e.channel,
@@ -106,8 +110,8 @@ REVOKE ALL ON FUNCTION consent_ledger_state(uuid, uuid, uuid, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION consent_ledger_state(uuid, uuid, uuid, text) TO panops_app;--> statement-breakpoint
 -- Writes one decision as the caller (panops_app under the tenant policy), in this order: the identity confirmation
 -- and its corrections (enrollment), the chained events exactly as the server hashed them, the projection (insert,
--- or update of the row consent_ledger_state() returned), the purge of every channel whose consent ends (after the
--- projection write: that row lock is what a concurrent ingest holds FOR SHARE, ADR 0006), the link marked used and
+-- or update of the row consent_ledger_state() locked), the purge of every channel whose consent ends (after the
+-- projection lock: that is what a concurrent ingest holds FOR SHARE, ADR 0006), the link marked used and
 -- the new manage secret's hash (enrollment). Each is its own statement, so the dashboard tally triggers see the same
 -- sequence as before. Returns how many communications the purge removed.
 CREATE FUNCTION record_consent(p jsonb) RETURNS integer
@@ -151,7 +155,7 @@ BEGIN
         revoked_at = CASE WHEN p->'projection' ? 'revokedAt' THEN (p#>>'{projection,revokedAt}')::timestamptz ELSE revoked_at END
       WHERE ctid = (p#>>'{projection,ctid}')::tid AND employee_id = v_employee;
     IF NOT FOUND THEN
-      RAISE EXCEPTION 'employee_consent of % is not where the ledger state read it', v_employee;
+      RAISE EXCEPTION 'employee_consent of % is not where the ledger state locked it', v_employee;
     END IF;
   END IF;
   IF jsonb_array_length(coalesce(p->'purge', '[]'::jsonb)) > 0 THEN
