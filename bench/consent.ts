@@ -319,7 +319,8 @@ async function main() {
     const open = await openLoop(openFixture.people, (p) => submitOverHttp(openFixture, p), SECONDS, RATE);
 
     console.log(`Direct SQL through postgres.js, concurrency ${CONCURRENCY}, ${SECONDS}s…`);
-    const sql = postgres(databaseUrl!, { max: CONCURRENCY, onnotice: () => {} });
+    // Connection settings as the app's pool (server/db/client.ts).
+    const sql = postgres(databaseUrl!, { max: CONCURRENCY, onnotice: () => {}, connection: { jit: 'off' } });
     const direct = await withCpuAccounting(undefined, () =>
       closedLoop(directFixture.people, directSql(sql, directFixture), SECONDS),
     );
