@@ -214,7 +214,13 @@ function directSql(sql: postgres.Sql, f: Fixture) {
           now,
         },
         {
-          confirmation: { id: randomUUID(), directory: identity, confirmed: identity, corrected: false, corrections: [] },
+          confirmation: {
+            id: randomUUID(),
+            directory: identity,
+            confirmed: identity,
+            corrected: false,
+            corrections: [],
+          },
           link: { token: p.token, ctid: state.link!.ctid },
           manageTokenHash: newManageToken().hashed,
         },
@@ -298,7 +304,8 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   const db = await openDb({ databaseUrl, migrateDatabaseUrl: migrateUrl, max: 4 });
   const owner = postgres(migrateUrl, { max: 1 });
-  const [settings] = await owner`select current_setting('fsync') as fsync, current_setting('synchronous_commit') as synchronous_commit, version() as version`;
+  const [settings] = await owner`select current_setting('fsync') as fsync,
+    current_setting('synchronous_commit') as synchronous_commit, version() as version`;
   await owner.end(); // an open connection would keep the benchmark from exiting
   const needed = Math.ceil(SECONDS * Math.max(RATE, 900)) + WARM_OPEN_SECONDS * RATE + 500;
   console.log(`Preparing ${needed * 3} employees with enrollment links…`);

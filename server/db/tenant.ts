@@ -31,7 +31,8 @@ export function resolveAccessToken(handle: DbHandle, kind: TokenKind, token: str
 }
 
 /** Token → owner, entering the owner's tenant for the rest of the transaction. */
-export const RESOLVE_TOKEN_SQL = `select r.customer_id, r.employee_id, set_config('app.customer_id', r.customer_id::text, true)
+export const RESOLVE_TOKEN_SQL = `select r.customer_id, r.employee_id,
+    set_config('app.customer_id', r.customer_id::text, true)
   from resolve_access_token($1, $2) r`;
 
 /**

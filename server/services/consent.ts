@@ -40,8 +40,8 @@ export type LedgerEvent = {
 /**
  * What a decision is checked against and chained onto, read under the employee's ledger lock by one statement
  * (consent_ledger_state, migration 0013): the employee and customer, the chain oldest first, the projection, and
- * for an enrollment the link (locked) and the notice version shown. `ctid`s address the rows record_consent()
- * updates.
+ * for an enrollment the link and the notice version shown. The link and the projection are locked; their `ctid`s
+ * address the rows record_consent() updates.
  */
 export type LedgerState = {
   employee: Pick<EmployeeRow, 'id' | 'customerId' | 'email' | 'displayName' | 'platformIds'>;
@@ -83,7 +83,10 @@ export function submissionEvents(state: LedgerState, submissionKey: string, chan
   return state.history.filter((e) => keys.has(e.idempotencyKey));
 }
 
-export const historyView = (e: Pick<LedgerEvent, 'channel' | 'decision' | 'occurredAt' | 'language' | 'noticeVersion'>): TConsentEventView => ({
+type HistoryFields = Pick<LedgerEvent, 'channel' | 'decision' | 'occurredAt' | 'language' | 'noticeVersion'>;
+
+/** An event as the receipt and the manage page show it. */
+export const historyView = (e: HistoryFields): TConsentEventView => ({
   channel: e.channel,
   decision: e.decision,
   occurredAt: new Date(e.occurredAt).toISOString(),
@@ -116,7 +119,7 @@ export type DecisionArgs = {
 /**
  * What record_consent() writes for `decisions` after `state`: the next links of the chain, hashed here by the
  * vector-tested ledger code and stored exactly as hashed; the projection (insert, or update of the row the state
- * read); the purge of every channel whose consent ends; and the enrollment's own rows when given. Pure.
+ * locked); the purge of every channel whose consent ends; and the enrollment's own rows when given. Pure.
  */
 export function decisionWrite(state: LedgerState, args: DecisionArgs, enrollment?: EnrollmentWrites) {
   const { employee, projection } = state;
@@ -220,14 +223,17 @@ export function newManageToken() {
 }
 
 /** Issues a manage secret on its own (a replayed enrollment's receipt gets a fresh one). */
-export async function issueManageToken(tx: Tx, employee: Pick<EmployeeRow, 'id' | 'customerId'>, now: Date): Promise<string> {
+export async function issueManageToken(
+  tx: Tx,
+  employee: Pick<EmployeeRow, 'id' | 'customerId'>,
+  now: Date,
+): Promise<string> {
   const { token, hashed } = newManageToken();
-  await rawQuery(tx, 'insert into consent_manage_tokens (token_hash, employee_id, customer_id, created_at) values ($1, $2, $3, $4)', [
-    hashed,
-    employee.id,
-    employee.customerId,
-    now.toISOString(),
-  ]);
+  await rawQuery(
+    tx,
+    'insert into consent_manage_tokens (token_hash, employee_id, customer_id, created_at) values ($1, $2, $3, $4)',
+    [hashed, employee.id, employee.customerId, now.toISOString()],
+  );
   return token;
 }
 

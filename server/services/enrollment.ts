@@ -190,7 +190,12 @@ export async function submitEnrollment(
     history: [
       ...state.history.map(historyView),
       ...events.map((e) =>
-        historyView({ ...e, occurredAt: e.occurredAt.toISOString(), noticeVersion: shownNotice.version, language: input.language }),
+        historyView({
+          ...e,
+          occurredAt: e.occurredAt.toISOString(),
+          noticeVersion: shownNotice.version,
+          language: input.language,
+        }),
       ),
     ],
   };
