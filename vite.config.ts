@@ -48,6 +48,9 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     rolldownOptions: {
+      // @trpc/client declares no `sideEffects`, so every link it re-exports (the WebSocket client among them) stayed
+      // in the employee app's bundle although only httpLink is used; its modules only define things.
+      treeshake: { moduleSideEffects: (id) => (/\/node_modules\/@trpc\/client\//.test(id) ? false : undefined) },
       output: {
         chunkFileNames: (chunk) => {
           const locale = localeOf(chunk.facadeModuleId);

@@ -4,6 +4,7 @@
  * BENCH_SERVER_NODE_FLAGS says otherwise — the young generation's size is a large part of peak RSS.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 export const root = new URL('..', import.meta.url).pathname;
 export const outDir = `${root}bench/.out`;
@@ -36,4 +37,41 @@ export async function startBenchServer(port: number, env: Record<string, string>
     child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
   return child;
+}
+
+/**
+ * CPU seconds used so far by a process (and its reaped children), from /proc. The machine is shared, so wall-clock
+ * throughput depends on what else runs; CPU per unit of work does not, and gives the ceiling on two dedicated cores.
+ */
+const TICKS = 100; // USER_HZ on Linux
+export function cpuSeconds(pid: number, withChildren = false): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]));
+    return (utime! + stime! + (withChildren ? cutime! + cstime! : 0)) / TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU of the PostgreSQL behind `databaseUrl` (started by .ci/start-postgres.sh): its postmaster (with exited
+ * backends) plus its live backends — not other clusters that happen to run on the machine.
+ */
+export function postgresCpu(databaseUrl: string): number {
+  const port = new URL(databaseUrl).port;
+  const pidFile = `/tmp/panops-pg-${port}/postmaster.pid`;
+  if (!existsSync(pidFile)) return NaN;
+  const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  let total = cpuSeconds(postmaster, true);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.split(') ')[1]!.split(' ')[1]) === postmaster) total += cpuSeconds(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return total;
 }

@@ -18,9 +18,9 @@
  * Target (issue 4): ≥ 10,000 records/s, attributed and consent-filtered.
  * Needs DATABASE_URL + MIGRATE_DATABASE_URL (`eval "$(bash .ci/start-postgres.sh)"`) and a built dist/.
  */
-import { benchDatabase, outDir, root, startBenchServer } from './server.ts';
+import { benchDatabase, cpuSeconds, outDir, postgresCpu, root, startBenchServer } from './server.ts';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { CHANNELS, type Channel } from '../shared/channels.ts';
@@ -121,39 +121,6 @@ async function prepare(db: DbHandle) {
 }
 
 
-/**
- * CPU seconds used so far by a process (and its reaped children), from /proc. The machine is shared, so wall-clock
- * throughput depends on what else runs; CPU per record does not, and gives the ceiling on two dedicated cores.
- */
-const TICKS = 100;
-function cpuSeconds(pid: number, withChildren = false): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]));
-    return (utime! + stime! + (withChildren ? cutime! + cstime! : 0)) / TICKS;
-  } catch {
-    return 0;
-  }
-}
-/** PostgreSQL's CPU: the postmaster (with exited backends) plus its live backends. */
-function postgresCpu(): number {
-  const port = new URL(databaseUrl!).port;
-  const pidFile = `/tmp/panops-pg-${port}/postmaster.pid`;
-  if (!existsSync(pidFile)) return NaN;
-  const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  let total = cpuSeconds(postmaster, true);
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.split(') ')[1]!.split(' ')[1]) === postmaster) total += cpuSeconds(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return total;
-}
-
 const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
 function postBatch(secret: string, body: Buffer): Promise<TIngestResponse> {
   return new Promise((resolve, reject) => {
@@ -241,13 +208,13 @@ async function main() {
   let httpCpu;
   try {
     console.log(`HTTP: ${COUNT.toLocaleString('en')} records, batches of ${BATCH}, ${CLIENTS} clients`);
-    const before = { server: cpuSeconds(server.pid!), pg: postgresCpu(), bench: cpuSeconds(process.pid) };
+    const before = { server: cpuSeconds(server.pid!), pg: postgresCpu(databaseUrl), bench: cpuSeconds(process.pid) };
     httpRun = await run(COUNT, SEED, 'http', people, async (batch) => {
       add(http, await postBatch(secret, Buffer.from(JSON.stringify({ records: batch.map((r) => toWire(r, { language: false })) }))));
     });
     const perThousand = (seconds: number) => +((seconds * 1000 * 1000) / COUNT).toFixed(1);
     const server_ = perThousand(cpuSeconds(server.pid!) - before.server);
-    const pg = perThousand(postgresCpu() - before.pg);
+    const pg = perThousand(postgresCpu(databaseUrl) - before.pg);
     httpCpu = {
       msPer1000: { server: server_, postgres: pg, loadGenerator: perThousand(cpuSeconds(process.pid) - before.bench) },
       // Server and PostgreSQL alone on two dedicated cores, if the work spread perfectly over both.

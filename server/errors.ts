@@ -54,3 +54,10 @@ export function appCodeOf(error: TRPCError): AppErrorCode {
   if (error.code === 'INTERNAL_SERVER_ERROR' && sqlStateOf(error.cause)) return 'NOT_SAVED';
   return 'INTERNAL';
 }
+
+/** The constraint a failed statement violated: `constraint_name` from postgres.js, `constraint` from PGlite. */
+export function violatedConstraint(error: unknown): string | undefined {
+  const e = error as { constraint_name?: unknown; constraint?: unknown } | null;
+  const name = e?.constraint_name ?? e?.constraint;
+  return typeof name === 'string' ? name : undefined;
+}

@@ -49,6 +49,21 @@ export function rowsOf<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
+type RawClient =
+  | { unsafe(query: string, params: unknown[]): PromiseLike<unknown[]> }
+  | { query<T>(query: string, params: unknown[]): Promise<{ rows: T[] }> };
+
+/**
+ * One parameterised statement on the transaction's own connection, without Drizzle's query builder and row mapping
+ * (for hot paths whose SQL is written out by hand). Same tenant transaction, same bind parameters; on PostgreSQL a
+ * prepared statement (see preparedStatements below).
+ */
+export async function rawQuery<T>(tx: Tx, query: string, params: unknown[]): Promise<T[]> {
+  const client = (tx as unknown as { session: { client: RawClient } }).session.client;
+  if ('unsafe' in client) return (await client.unsafe(query, params)) as T[];
+  return (await client.query<T>(query, params)).rows;
+}
+
 async function appliedMigrationTag(db: Db): Promise<string> {
   const [last] = rowsOf<{ created_at: string | number }>(
     await db.execute(sql`select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`),

@@ -5,16 +5,16 @@
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { rowsOf, type DbHandle, type Tx } from './client.ts';
+import { rawQuery, rowsOf, type DbHandle, type Tx } from './client.ts';
 
 async function enterAppRole(handle: DbHandle, tx: Tx): Promise<void> {
-  if (handle.kind === 'pglite') await tx.execute(sql`set local role panops_app`);
+  if (handle.kind === 'pglite') await rawQuery(tx, 'set local role panops_app', []);
 }
 
 export function withTenant<T>(handle: DbHandle, customerId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return handle.db.transaction(async (tx) => {
     await enterAppRole(handle, tx);
-    await tx.execute(sql`select set_config('app.customer_id', ${customerId}, true)`);
+    await rawQuery(tx, `select set_config('app.customer_id', $1, true)`, [customerId]);
     return fn(tx);
   });
 }
@@ -30,6 +30,11 @@ export function resolveAccessToken(handle: DbHandle, kind: TokenKind, token: str
   return withTokenTenant(handle, kind, token, async (_tx, owner) => owner);
 }
 
+/** Token → owner, entering the owner's tenant for the rest of the transaction. */
+export const RESOLVE_TOKEN_SQL = `select r.customer_id, r.employee_id,
+    set_config('app.customer_id', r.customer_id::text, true)
+  from resolve_access_token($1, $2) r`;
+
 /**
  * Resolves a token and enters its tenant with one statement, inside the transaction the request's work then runs
  * in: one round trip where a separate lookup and then a tenant transaction took three. When the token is unknown the
@@ -44,11 +49,7 @@ export function withTokenTenant<T>(
   const secret = kind === 'manage' ? hashManageToken(token) : token;
   return handle.db.transaction(async (tx) => {
     await enterAppRole(handle, tx);
-    const [row] = rowsOf<{ customer_id: string; employee_id: string }>(
-      await tx.execute(sql`
-        select r.customer_id, r.employee_id, set_config('app.customer_id', r.customer_id::text, true)
-        from resolve_access_token(${kind}, ${secret}) r`),
-    );
+    const [row] = await rawQuery<{ customer_id: string; employee_id: string }>(tx, RESOLVE_TOKEN_SQL, [kind, secret]);
     return fn(tx, row ? { customerId: row.customer_id, employeeId: row.employee_id } : null);
   });
 }

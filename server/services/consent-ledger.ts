@@ -4,7 +4,7 @@
  * that point on. The canonical form is a JSON array in fixed order (test/unit/consent-ledger.test.ts pins it).
  */
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, sql } from 'drizzle-orm';
 import type { Channel, ConsentDecision } from '../../shared/channels.ts';
 import { rowsOf, type Tx } from '../db/client.ts';
 import { consentEvents } from '../db/schema.ts';
@@ -69,50 +69,11 @@ export type AppendContext = Omit<LedgerFields, 'seq' | 'channel' | 'decision' | 
   idempotencyKey: string;
 };
 
-/**
- * Serializes writers per employee for the rest of the transaction. Taken before the idempotency check so that a
- * concurrent duplicate waits for the first attempt to commit and then sees it.
- */
-export async function lockEmployeeLedger(tx: Tx, employeeId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${employeeId}, 7))`);
-}
-
 /** Per-event keys derived from the submission key, so the unique index covers every event of a submission. */
 export const eventKey = (submissionKey: string, channel: Channel) => `${submissionKey}:${channel}`;
 
-export async function findEventsBySubmission(
-  tx: Tx,
-  customerId: string,
-  submissionKey: string,
-  channels: readonly Channel[],
-) {
-  return tx
-    .select()
-    .from(consentEvents)
-    .where(
-      and(
-        eq(consentEvents.customerId, customerId),
-        inArray(
-          consentEvents.idempotencyKey,
-          channels.map((c) => eventKey(submissionKey, c)),
-        ),
-      ),
-    )
-    .orderBy(asc(consentEvents.seq));
-}
-
+/** The newest event of an employee's chain; the writers read it under the ledger lock (consent_ledger_state). */
 export type ChainTip = { seq: number; hash: string } | undefined;
-
-/** The newest event of an employee's chain (read it after lockEmployeeLedger, in the same transaction). */
-export async function chainTip(tx: Tx, employeeId: string): Promise<ChainTip> {
-  const [last] = await tx
-    .select({ seq: consentEvents.seq, hash: consentEvents.hash })
-    .from(consentEvents)
-    .where(eq(consentEvents.employeeId, employeeId))
-    .orderBy(desc(consentEvents.seq))
-    .limit(1);
-  return last;
-}
 
 /** Builds the next links of the chain after `tip`; pure, so the insert can be pipelined with other writes. */
 export function chainEvents(tip: ChainTip, context: AppendContext, decisions: readonly NewDecision[]): StoredEvent[] {

@@ -16,25 +16,18 @@ import type {
 } from '../../shared/schemas/enrollment.ts';
 import type { RequestMeta } from '../context.ts';
 import type { Tx } from '../db/client.ts';
-import {
-  consentNoticeVersions,
-  customers,
-  enrollmentLinks,
-  identityConfirmations,
-  identityCorrections,
-  noticeViews,
-  type IdentitySnapshot,
-} from '../db/schema.ts';
+import { customers, enrollmentLinks, noticeViews, type IdentitySnapshot } from '../db/schema.ts';
 import type { TokenOwner } from '../db/tenant.ts';
 import { AppError } from '../errors.ts';
-import { findEventsBySubmission, lockEmployeeLedger } from './consent-ledger.ts';
 import {
-  consentHistory,
+  historyView,
   issueManageToken,
   loadEmployee,
+  newManageToken,
   readLedgerState,
   recordDecisions,
-  type EmployeeRow,
+  submissionEvents,
+  type LedgerState,
 } from './consent.ts';
 import { linkState } from './enrollment-links.ts';
 import { currentNoticeVersion, getNoticeVersion, noticeLabel, toNotice } from './notices.ts';
@@ -48,7 +41,7 @@ async function loadCustomer(tx: Tx, customerId: string) {
 type LinkRow = typeof enrollmentLinks.$inferSelect;
 
 /** Refuses anything but an active link. Expired and superseded links read the same to the employee. */
-function assertActive(link: LinkRow | undefined, now: Date): LinkRow {
+function assertActive<L extends Pick<LinkRow, 'status' | 'expiresAt'>>(link: L | null | undefined, now: Date): L {
   if (!link) throw new AppError('LINK_INVALID');
   const state = linkState(link, now);
   if (state === 'used') throw new AppError('LINK_USED');
@@ -60,7 +53,7 @@ async function activeLink(tx: Tx, token: string, now: Date) {
   return assertActive((await tx.select().from(enrollmentLinks).where(eq(enrollmentLinks.token, token)))[0], now);
 }
 
-export function identityOf(employee: EmployeeRow): IdentitySnapshot {
+export function identityOf(employee: LedgerState['employee']): IdentitySnapshot {
   return { email: employee.email, displayName: employee.displayName, platformIds: employee.platformIds };
 }
 
@@ -127,88 +120,63 @@ export async function submitEnrollment(
   meta: RequestMeta,
   now: Date,
 ): Promise<TReceipt> {
-  // One pipelined round trip. PostgreSQL runs the statements in order, so every read after the lock sees what a
-  // concurrent duplicate of this submission committed before it.
-  const [, customer, employee, replay, [link], [shownNotice], ledger] = await Promise.all([
-    lockEmployeeLedger(tx, owner.employeeId),
-    loadCustomer(tx, owner.customerId),
-    loadEmployee(tx, owner.employeeId),
-    findEventsBySubmission(tx, owner.customerId, input.idempotencyKey, CHANNELS),
-    tx.select().from(enrollmentLinks).where(eq(enrollmentLinks.token, token)).for('update'),
-    tx.select().from(consentNoticeVersions).where(eq(consentNoticeVersions.id, input.noticeVersionId)),
-    readLedgerState(tx, owner.employeeId),
-  ]);
+  // One statement: the ledger lock, then the link (locked), customer, employee, notice shown, projection and chain.
+  // Every read comes after the lock, so a concurrent duplicate of this submission is seen once it has committed.
+  const state = await readLedgerState(tx, owner.employeeId, {
+    linkToken: token,
+    noticeVersionId: input.noticeVersionId,
+    submissionKey: input.idempotencyKey,
+  });
+  const { customer, employee } = state;
 
+  const replay = submissionEvents(state, input.idempotencyKey, CHANNELS);
   if (replay.length > 0) {
-    if (replay.some((e) => e.employeeId !== owner.employeeId)) throw new AppError('IDEMPOTENCY_CONFLICT');
-    const [notice, [confirmation]] = await Promise.all([
-      getNoticeVersion(tx, replay[0]!.noticeVersionId),
-      tx
-        .select({ corrected: identityConfirmations.corrected })
-        .from(identityConfirmations)
-        .where(eq(identityConfirmations.employeeId, employee.id)),
-    ]);
-    return receipt(tx, {
+    const first = replay[0]!;
+    return {
       customerName: customer.name,
-      employee,
-      recordedAt: replay[0]!.occurredAt,
-      noticeLabel: noticeLabel(notice),
-      language: replay[0]!.language as UiLanguage,
+      displayName: employee.displayName,
+      recordedAt: new Date(first.occurredAt).toISOString(),
+      noticeLabel: noticeLabel({ version: first.noticeVersion, language: first.language }),
+      language: first.language,
       decisions: replay.map((e) => ({ channel: e.channel, decision: e.decision })),
-      identityCorrected: confirmation?.corrected ?? false,
-      now,
-    });
+      identityCorrected: state.replayCorrected ?? false,
+      manageToken: await issueManageToken(tx, employee, now),
+      history: state.history.map(historyView),
+    };
   }
 
-  assertActive(link, now);
+  assertActive(state.link && { status: state.link.status, expiresAt: new Date(state.link.expiresAt) }, now);
   const chosen = new Set<Channel>(input.choices.map((c) => c.channel));
   if (chosen.size !== customer.channels.length || !customer.channels.every((c) => chosen.has(c))) {
     throw new AppError('CHANNELS_MISMATCH');
   }
+  const shownNotice = state.notice;
   if (!shownNotice || shownNotice.language !== input.language) throw new AppError('NOTICE_MISMATCH');
 
   const directory = identityOf(employee);
   const corrections = diffIdentity(directory, input.identity);
-  const confirmationId = randomUUID();
   const decisions = customer.channels.map((channel) => ({
     channel,
     decision: input.choices.find((c) => c.channel === channel)!.decision,
   }));
-  // The writes and the receipt's history read go out together; the history query runs after the inserts.
-  const [, , , , manageToken, history] = await Promise.all([
-    tx.insert(identityConfirmations).values({
-      id: confirmationId,
-      customerId: owner.customerId,
-      employeeId: employee.id,
-      directory,
-      confirmed: input.identity,
-      corrected: corrections.length > 0,
-      createdAt: now,
-    }),
-    corrections.length > 0
-      ? tx.insert(identityCorrections).values(
-          corrections.map((c) => ({
-            ...c,
-            customerId: owner.customerId,
-            employeeId: employee.id,
-            confirmationId,
-            createdAt: now,
-          })),
-        )
-      : null,
-    recordDecisions(tx, ledger, {
-      employee,
-      decisions,
-      notice: shownNotice,
-      language: input.language,
-      meta,
-      idempotencyKey: input.idempotencyKey,
-      now,
-    }),
-    tx.update(enrollmentLinks).set({ status: 'used', usedAt: now }).where(eq(enrollmentLinks.token, token)),
-    issueManageToken(tx, employee, now),
-    consentHistory(tx, employee.id),
-  ]);
+  const manage = newManageToken();
+  // The confirmation, corrections, events, projection, used link and manage secret: one statement.
+  const { events } = await recordDecisions(
+    tx,
+    state,
+    { decisions, notice: shownNotice, language: input.language, meta, idempotencyKey: input.idempotencyKey, now },
+    {
+      confirmation: {
+        id: randomUUID(),
+        directory,
+        confirmed: input.identity,
+        corrected: corrections.length > 0,
+        corrections,
+      },
+      link: { token, ctid: state.link!.ctid },
+      manageTokenHash: manage.hashed,
+    },
+  );
 
   return {
     customerName: customer.name,
@@ -218,32 +186,17 @@ export async function submitEnrollment(
     language: input.language,
     decisions,
     identityCorrected: corrections.length > 0,
-    manageToken,
-    history,
-  };
-}
-
-async function receipt(
-  tx: Tx,
-  r: Omit<TReceipt, 'manageToken' | 'history' | 'recordedAt' | 'displayName'> & {
-    employee: EmployeeRow;
-    recordedAt: Date;
-    now: Date;
-  },
-): Promise<TReceipt> {
-  const [manageToken, history] = await Promise.all([
-    issueManageToken(tx, r.employee, r.now),
-    consentHistory(tx, r.employee.id),
-  ]);
-  return {
-    customerName: r.customerName,
-    displayName: r.employee.displayName,
-    recordedAt: r.recordedAt.toISOString(),
-    noticeLabel: r.noticeLabel,
-    language: r.language,
-    decisions: r.decisions,
-    identityCorrected: r.identityCorrected,
-    manageToken,
-    history,
+    manageToken: manage.token,
+    history: [
+      ...state.history.map(historyView),
+      ...events.map((e) =>
+        historyView({
+          ...e,
+          occurredAt: e.occurredAt.toISOString(),
+          noticeVersion: shownNotice.version,
+          language: input.language,
+        }),
+      ),
+    ],
   };
 }

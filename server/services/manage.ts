@@ -9,9 +9,8 @@ import { customers, employeeConsent } from '../db/schema.ts';
 import type { TokenOwner } from '../db/tenant.ts';
 import { AppError } from '../errors.ts';
 import { purgedCount } from './communication-purge.ts';
-import { findEventsBySubmission, lockEmployeeLedger } from './consent-ledger.ts';
-import { consentHistory, loadEmployee, readLedgerState, recordDecisions } from './consent.ts';
-import { currentNoticeVersion, getNoticeVersion, toNotice } from './notices.ts';
+import { consentHistory, loadEmployee, readLedgerState, recordDecisions, submissionEvents } from './consent.ts';
+import { currentNoticeVersion, toNotice } from './notices.ts';
 
 async function loadCustomer(tx: Tx, customerId: string) {
   const [customer] = await tx.select().from(customers).where(eq(customers.id, customerId));
@@ -48,24 +47,23 @@ export async function updateManage(
   meta: RequestMeta,
   now: Date,
 ): Promise<TManageUpdateOutput> {
-  await lockEmployeeLedger(tx, owner.employeeId);
-  const customer = await loadCustomer(tx, owner.customerId);
-  const employee = await loadEmployee(tx, owner.employeeId);
-  const channels = [...new Set(input.channels)].filter((c) => customer.channels.includes(c));
+  // Under the ledger lock: customer, employee, projection, chain, and the notice to grant under.
+  const ledger = await readLedgerState(tx, owner.employeeId, {
+    noticeVersionId: input.action === 'grant' ? input.noticeVersionId : undefined,
+  });
+  const channels = [...new Set(input.channels)].filter((c) => ledger.customer.channels.includes(c));
   if (channels.length !== new Set(input.channels).size) throw new AppError('CHANNELS_MISMATCH');
 
-  const replay = await findEventsBySubmission(tx, owner.customerId, input.idempotencyKey, channels);
+  const replay = submissionEvents(ledger, input.idempotencyKey, channels);
   if (replay.length > 0) {
-    if (replay.some((e) => e.employeeId !== owner.employeeId)) throw new AppError('IDEMPOTENCY_CONFLICT');
     return {
-      recordedAt: replay[0]!.occurredAt.toISOString(),
+      recordedAt: new Date(replay[0]!.occurredAt).toISOString(),
       channels: replay.map((e) => e.channel),
       action: input.action,
       removed: await purgedCount(tx, replay.map((e) => e.id)),
     };
   }
 
-  const ledger = await readLedgerState(tx, employee.id);
   const allowed = new Set<Channel>(ledger.projection?.channelsConsented ?? []);
   // Only real changes become events: withdrawing a channel that is not allowed records nothing.
   const changing = channels.filter((c) => (input.action === 'withdraw' ? allowed.has(c) : !allowed.has(c)));
@@ -73,19 +71,18 @@ export async function updateManage(
   let notice;
   let language: UiLanguage;
   if (input.action === 'grant') {
-    notice = await getNoticeVersion(tx, input.noticeVersionId);
+    notice = ledger.notice;
+    if (!notice) throw new AppError('NOTICE_MISMATCH');
     if (notice.language !== input.language) throw new AppError('NOTICE_MISMATCH');
     language = input.language;
   } else {
     // A withdrawal needs no new reading; it is recorded against the current notice in the language last used.
-    const history = await consentHistory(tx, employee.id);
-    language = history.at(-1)?.language ?? 'en';
+    language = ledger.history.at(-1)?.language ?? 'en';
     notice = await currentNoticeVersion(tx, language);
   }
   let removed = 0;
   if (changing.length > 0) {
     ({ removed } = await recordDecisions(tx, ledger, {
-      employee,
       decisions: changing.map((channel) => ({ channel, decision: input.action })),
       notice,
       language,

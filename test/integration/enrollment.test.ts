@@ -134,6 +134,25 @@ describe(`enrollment (${process.env.TEST_DB ?? 'pglite'})`, () => {
     }
   });
 
+  it("refuses another employee's idempotency key and writes nothing for it", async () => {
+    const c = await makeCustomer(t.handle, { count: 2 });
+    const [first, second] = c.employees as [(typeof c.employees)[0], (typeof c.employees)[0]];
+    const api = callerFor(t.handle);
+    const firstInput = submission(first.token, await api.enrollment.get({ token: first.token, language: 'en' }));
+    await api.enrollment.submit(firstInput);
+    const view = await api.enrollment.get({ token: second.token, language: 'en' });
+    await expectAppError(
+      api.enrollment.submit({ ...submission(second.token, view), idempotencyKey: firstInput.idempotencyKey }),
+      'IDEMPOTENCY_CONFLICT',
+      'CONFLICT',
+    );
+    const events = await withTenant(t.handle, c.customerId, (tx) =>
+      tx.select().from(consentEvents).where(eq(consentEvents.employeeId, second.id)),
+    );
+    expect(events).toHaveLength(0);
+    expect((await linkRow(t.handle, c.customerId, second.token))?.status).toBe('active');
+  });
+
   it('refuses a second, different submission on a used link', async () => {
     const c = await makeCustomer(t.handle);
     const person = c.employees[0]!;

@@ -16,6 +16,7 @@ import {
 } from '../../server/db/schema.ts';
 import { listTenantIds, resolveAccessToken, withTenant } from '../../server/db/tenant.ts';
 import { sqlStateOf } from '../../server/errors.ts';
+import { currentNoticeVersion } from '../../server/services/notices.ts';
 import { enroll } from '../helpers/caller.ts';
 import { openTestDb, testDbKind, type TestDb } from '../helpers/db.ts';
 import { commRecord, ingest } from '../helpers/communications.ts';
@@ -173,6 +174,31 @@ describe(`tenant isolation (${testDbKind})`, () => {
       return tx.select().from(enrollmentLinks);
     });
     expect(rows).toHaveLength(0);
+  });
+
+  it('the ledger-state function reads only the current tenant: its employees, their links, its notices', async () => {
+    const state = (tx: Parameters<Parameters<typeof withTenant>[2]>[0], employeeId: string, token: string | null, notice: string | null) =>
+      tx
+        .execute(sql`select consent_ledger_state(${employeeId}::uuid, ${token}::uuid, ${notice}::uuid, null) as state`)
+        .then((r) => rowsOf<{ state: { employee: { id: string }; link: unknown; notice: unknown } | null }>(r)[0]!.state);
+    const bNotice = await withTenant(t.handle, b.customerId, (tx) => currentNoticeVersion(tx, 'en'));
+    const aNotice = await withTenant(t.handle, a.customerId, (tx) => currentNoticeVersion(tx, 'en'));
+    await withTenant(t.handle, a.customerId, async (tx) => {
+      const own = await state(tx, a.employees[0]!.id, a.employees[0]!.token, aNotice.id);
+      expect(own?.employee.id).toBe(a.employees[0]!.id);
+      expect(own?.link).not.toBeNull();
+      expect(own?.notice).not.toBeNull();
+      expect(await state(tx, b.employees[0]!.id, null, null)).toBeNull();
+      const crossed = await state(tx, a.employees[0]!.id, b.employees[0]!.token, bNotice.id);
+      expect(crossed).toMatchObject({ link: null, notice: null });
+      // Another employee's link of the same tenant is not this employee's either.
+      expect((await state(tx, a.employees[0]!.id, a.employees[1]!.token, null))?.link).toBeNull();
+    });
+    const untenanted = await t.handle.db.transaction(async (tx) => {
+      if (t.handle.kind === 'pglite') await tx.execute(sql`set local role panops_app`);
+      return state(tx, a.employees[0]!.id, null, null);
+    });
+    expect(untenanted).toBeNull();
   });
 
   it('the full-text search function returns only the current tenant’s records, and nothing without a tenant', async () => {
