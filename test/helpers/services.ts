@@ -1,5 +1,6 @@
 /** App services for tests: real better-auth on the test database, mail to the outbox or to a local SMTP server. */
 import { createServer, type AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { createServices } from '../../server/app-services.ts';
 import { createLogin, type SessionUser } from '../../server/auth/auth.ts';
 import type { AppServices } from '../../server/context.ts';
@@ -11,6 +12,7 @@ import { withTenant } from '../../server/db/tenant.ts';
 import { createCaller } from '../../server/routers/_app.ts';
 import { recordCustomerUser } from '../../server/services/customers.ts';
 import type { SignalConfig } from '../../server/signal/llm.ts';
+import { openTestDb, type TestDb } from './db.ts';
 
 export const TEST_AUTH_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -30,6 +32,30 @@ export function testServices(
     signInPerMinute: opts.signInPerMinute ?? 1000,
     signal: opts.signal,
   });
+}
+
+/** A test file's database and services, opened before its tests and closed after them. */
+export type TestEnv = { readonly t: TestDb; readonly services: AppServices };
+
+export function useTestServices(): TestEnv {
+  let t: TestDb | undefined;
+  let services: AppServices | undefined;
+  beforeAll(async () => {
+    t = await openTestDb();
+    services = testServices(t.handle);
+  });
+  afterAll(async () => {
+    services?.mailer.close();
+    await t?.close();
+  });
+  return {
+    get t() {
+      return t!;
+    },
+    get services() {
+      return services!;
+    },
+  };
 }
 
 /** A port that was free a moment ago, so a server's public URL can be known before it listens. */

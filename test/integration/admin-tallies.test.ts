@@ -6,11 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../shared/channels.ts';
 import { MAX_UPLOAD_BYTES } from '../../shared/roster.ts';
 import type { SessionUser } from '../../server/auth/auth.ts';
-import type { AppServices } from '../../server/context.ts';
 import { rowsOf } from '../../server/db/client.ts';
 import { withTenant } from '../../server/db/tenant.ts';
 import { readCsv } from '../../server/roster/csv.ts';
@@ -18,17 +17,11 @@ import { foldTally, TALLIES } from '../../server/services/admin.ts';
 import { issueEnrollmentLinks } from '../../server/services/enrollment-links.ts';
 import { storeUpload } from '../../server/services/roster.ts';
 import { callerFor, enroll } from '../helpers/caller.ts';
-import { openTestDb, testDbKind, type TestDb } from '../helpers/db.ts';
+import { testDbKind } from '../helpers/db.ts';
 import { makeCustomer } from '../helpers/factories.ts';
-import { callerAs, makeUser, testServices } from '../helpers/services.ts';
+import { callerAs, makeUser, useTestServices } from '../helpers/services.ts';
 
-let t: TestDb;
-let services: AppServices;
-beforeAll(async () => {
-  t = await openTestDb();
-  services = testServices(t.handle);
-});
-afterAll(() => t.close());
+const env = useTestServices();
 
 const VIEWS: Record<string, string> = {
   enrollment_cell_tallies: 'enrollment_cell_counts',
@@ -43,7 +36,7 @@ const normalize = (rows: Record<string, unknown>[]) =>
 
 /** Each tally summed per key (zero totals left out) and the same from scratch, for one customer. */
 async function snapshot(customerId: string) {
-  return withTenant(t.handle, customerId, async (tx) => {
+  return withTenant(env.t.handle, customerId, async (tx) => {
     const out: Record<string, { tally: string[]; recount: string[]; stored: number }> = {};
     for (const tally of TALLIES) {
       const keys = sql.raw(tally.keys.join(', '));
@@ -75,15 +68,15 @@ async function upload(user: SessionUser, customerId: string, content: string) {
     })(),
     MAX_UPLOAD_BYTES,
   );
-  return storeUpload(t.handle, customerId, { user, meta: { ipAddress: null, userAgent: null } }, 'roster.csv', reader);
+  return storeUpload(env.t.handle, customerId, { user, meta: { ipAddress: null, userAgent: null } }, 'roster.csv', reader);
 }
 
 describe(`dashboard tallies (${testDbKind})`, () => {
   it('equal a from-scratch recount after every kind of write, and folding changes no total', async () => {
     const T0 = new Date(Date.now() - 3_600_000);
-    const { customerId, employees } = await makeCustomer(t.handle, { count: 14, now: T0 });
-    const admin = await makeUser(services, 'admin', customerId);
-    const api = callerAs(services, admin);
+    const { customerId, employees } = await makeCustomer(env.t.handle, { count: 14, now: T0 });
+    const admin = await makeUser(env.services, 'admin', customerId);
+    const api = callerAs(env.services, admin);
     await expectInStep(customerId, 'link generation');
 
     // Departments and locations, as a roster import with a mapping would set them.
@@ -106,18 +99,18 @@ describe(`dashboard tallies (${testDbKind})`, () => {
     // Sent, opened, enrolled with mixed choices, one enrollment opened but not finished.
     await api.links.exportCsv({});
     await expectInStep(customerId, 'handing out links');
-    const opener = callerFor(t.handle);
+    const opener = callerFor(env.t.handle);
     const view = await opener.enrollment.get({ token: people[0]!.token, language: 'en' });
     await opener.enrollment.noticeShown({ token: people[0]!.token, noticeVersionId: view.notice.versionId });
     await expectInStep(customerId, 'opening a link');
     const receipts = [];
     for (const [i, p] of people.slice(1, 9).entries()) {
-      receipts.push(await enroll(t.handle, p.token, i % 2 ? { email: 'grant', video: 'grant' } : { messaging: 'grant' }));
+      receipts.push(await enroll(env.t.handle, p.token, i % 2 ? { email: 'grant', video: 'grant' } : { messaging: 'grant' }));
     }
     await expectInStep(customerId, 'enrollments');
 
     // Changed choices and a full withdrawal through the manage page.
-    const manage = callerFor(t.handle);
+    const manage = callerFor(env.t.handle);
     await manage.consent.update({ manageToken: receipts[1]!.manageToken, action: 'withdraw', idempotencyKey: randomUUID(), channels: ['video'] });
     await manage.consent.update({
       manageToken: receipts[2]!.manageToken,
@@ -128,9 +121,9 @@ describe(`dashboard tallies (${testDbKind})`, () => {
     await expectInStep(customerId, 'changed and withdrawn consent');
 
     // Reissue to pending people (supersede + insert), and a link past its expiry.
-    await withTenant(t.handle, customerId, (tx) => issueEnrollmentLinks(tx, customerId, people.slice(9).map((p) => p.id), new Date()));
+    await withTenant(env.t.handle, customerId, (tx) => issueEnrollmentLinks(tx, customerId, people.slice(9).map((p) => p.id), new Date()));
     await api.links.resendPending({ requestId: randomUUID() });
-    await withTenant(t.handle, customerId, (tx) =>
+    await withTenant(env.t.handle, customerId, (tx) =>
       tx.execute(sql`update enrollment_links set expires_at = now() - interval '1 minute'
         where status = 'active' and employee_id = ${people[12]!.id}`),
     );
@@ -148,10 +141,10 @@ describe(`dashboard tallies (${testDbKind})`, () => {
     const snap = await reimport([...moved, ...joiners, people[2]!, people[10]!], 'returning people');
 
     // Folding leaves one row per key and every total as it was.
-    const reader = callerAs(services, admin, { now: new Date() });
+    const reader = callerAs(env.services, admin, { now: new Date() });
     const figures = () => Promise.all([reader.admin.summary(), reader.admin.funnel(), reader.admin.timeline()]);
     const admin0 = await figures();
-    await withTenant(t.handle, customerId, async (tx) => {
+    await withTenant(env.t.handle, customerId, async (tx) => {
       for (const tally of TALLIES) await foldTally(tx, tally, customerId);
     });
     const folded = await expectInStep(customerId, 'folding');
@@ -163,7 +156,7 @@ describe(`dashboard tallies (${testDbKind})`, () => {
 
     // The admin figures are the recount's.
     const summary = admin0[0];
-    const current = await withTenant(t.handle, customerId, async (tx) =>
+    const current = await withTenant(env.t.handle, customerId, async (tx) =>
       rowsOf<{ total: number; responded: number }>(
         await tx.execute(sql`select count(*)::int as total, count(c.employee_id)::int as responded
           from employees e left join employee_consent c on c.employee_id = e.id where e.left_at is null`),
@@ -175,10 +168,10 @@ describe(`dashboard tallies (${testDbKind})`, () => {
   });
 
   it('keep tenants apart: one customer’s writes never move another’s tallies', async () => {
-    const a = await makeCustomer(t.handle, { count: 5 });
-    const b = await makeCustomer(t.handle, { count: 5 });
+    const a = await makeCustomer(env.t.handle, { count: 5 });
+    const b = await makeCustomer(env.t.handle, { count: 5 });
     const before = await snapshot(b.customerId);
-    for (const p of a.employees) await enroll(t.handle, p.token, { email: 'grant' });
+    for (const p of a.employees) await enroll(env.t.handle, p.token, { email: 'grant' });
     expect(await snapshot(b.customerId)).toEqual(before);
     await expectInStep(a.customerId, 'enrollments in A');
   });

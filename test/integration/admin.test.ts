@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { and, eq, inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHANNELS, type Channel } from '../../shared/channels.ts';
 import {
   ZCorrection,
@@ -17,7 +17,6 @@ import {
   ZPersonRow,
   ZTimeline,
 } from '../../shared/schemas/admin.ts';
-import type { AppServices } from '../../server/context.ts';
 import {
   auditLog,
   employees,
@@ -30,17 +29,10 @@ import { appCodeOf } from '../../server/errors.ts';
 import { addEmployees, type NewEmployee } from '../../server/services/customers.ts';
 import { issueEnrollmentLinks } from '../../server/services/enrollment-links.ts';
 import { callerFor, enroll, grantAll, submission } from '../helpers/caller.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { makeCustomer, makeEmployee } from '../helpers/factories.ts';
-import { callerAs, makeUser, testServices } from '../helpers/services.ts';
+import { callerAs, makeUser, useTestServices } from '../helpers/services.ts';
 
-let t: TestDb;
-let services: AppServices;
-beforeAll(async () => {
-  t = await openTestDb();
-  services = testServices(t.handle);
-});
-afterAll(() => t.close());
+const env = useTestServices();
 
 const DAY = 24 * 3_600_000;
 const T0 = new Date('2026-03-02T09:00:00.000Z');
@@ -59,8 +51,8 @@ type Spec = Partial<NewEmployee> & {
 
 /** A customer whose people are exactly `specs`; responses are recorded through the employee API. */
 async function build(specs: Spec[], opts: { channels?: Channel[] } = {}) {
-  const { customerId } = await makeCustomer(t.handle, { count: 0, channels: opts.channels });
-  const people = await withTenant(t.handle, customerId, async (tx) => {
+  const { customerId } = await makeCustomer(env.t.handle, { count: 0, channels: opts.channels });
+  const people = await withTenant(env.t.handle, customerId, async (tx) => {
     const rows = await addEmployees(
       tx,
       customerId,
@@ -82,16 +74,16 @@ async function build(specs: Spec[], opts: { channels?: Channel[] } = {}) {
     const person = people[i]!;
     if (spec.choice && person.token) {
       const decisions = spec.choice === 'all' ? grantAll(CHANNELS) : spec.choice === 'none' ? {} : spec.choice;
-      await enroll(t.handle, person.token, decisions, { now: spec.respondAt ?? at(1) });
+      await enroll(env.t.handle, person.token, decisions, { now: spec.respondAt ?? at(1) });
     } else if (spec.open && person.token) {
-      const api = callerFor(t.handle, { now: at(1) });
+      const api = callerFor(env.t.handle, { now: at(1) });
       const view = await api.enrollment.get({ token: person.token, language: 'en' });
       await api.enrollment.noticeShown({ token: person.token, noticeVersionId: view.notice.versionId });
     }
   }
   const leavers = people.filter((_, i) => specs[i]!.left).map((p) => p.id);
   if (leavers.length) {
-    await withTenant(t.handle, customerId, (tx) =>
+    await withTenant(env.t.handle, customerId, (tx) =>
       tx.update(employees).set({ leftAt: at(1) }).where(inArray(employees.id, leavers)),
     );
   }
@@ -113,7 +105,7 @@ const allowed = (counts: Partial<Record<Channel, number>>) =>
   CHANNELS.map((channel) => ({ channel, count: counts[channel] ?? 0 }));
 
 async function adminOf(customerId: string, now = at(2)) {
-  return callerAs(services, await makeUser(services, 'admin', customerId), { now });
+  return callerAs(env.services, await makeUser(env.services, 'admin', customerId), { now });
 }
 
 describe(`admin panel: enrollment rates (${process.env.TEST_DB ?? 'pglite'})`, () => {
@@ -212,7 +204,7 @@ describe(`admin panel: funnel, people and timeline (${process.env.TEST_DB ?? 'pg
     ]);
     // The last person got a fresh link after the old one expired: that newer link decides.
     const last = people.at(-1)!;
-    await withTenant(t.handle, customerId, async (tx) => {
+    await withTenant(env.t.handle, customerId, async (tx) => {
       const [link] = await issueEnrollmentLinks(tx, customerId, [last.id], T0);
       await tx.update(enrollmentLinks).set({ sentAt: T0 }).where(eq(enrollmentLinks.token, link!.token));
     });
@@ -293,7 +285,7 @@ describe(`admin panel: funnel, people and timeline (${process.env.TEST_DB ?? 'pg
     expect(before.startKind).toBe('first_link');
     expect(before.startedAt).toBe(T0.toISOString());
 
-    await withTenant(t.handle, customerId, (tx) =>
+    await withTenant(env.t.handle, customerId, (tx) =>
       tx.update(onboardingSessions).set({ closedAt: T0 }).where(eq(onboardingSessions.customerId, customerId)),
     );
     const timeline = await admin.admin.timeline();
@@ -394,7 +386,7 @@ function keysOf(schema: unknown): string[] {
 
 describe(`admin panel: identity corrections (${process.env.TEST_DB ?? 'pglite'})`, () => {
   async function submitWithCorrections(token: string, identity: Partial<{ email: string; displayName: string; slack: string }>) {
-    const api = callerFor(t.handle, { now: at(1) });
+    const api = callerFor(env.t.handle, { now: at(1) });
     const view = await api.enrollment.get({ token, language: 'en' });
     const base = submission(token, view);
     await api.enrollment.submit({
@@ -417,22 +409,22 @@ describe(`admin panel: identity corrections (${process.env.TEST_DB ?? 'pglite'})
       displayName: 'Dana New',
       slack: '@dana.new',
     });
-    const operator = await makeUser(services, 'operator', null);
+    const operator = await makeUser(env.services, 'operator', null);
     return {
       customerId,
       people,
       admin: await adminOf(customerId),
-      ceo: callerAs(services, await makeUser(services, 'ceo', customerId), { now: at(2) }),
-      operator: callerAs(services, { ...operator, activeCustomerId: customerId }, { now: at(2) }),
+      ceo: callerAs(env.services, await makeUser(env.services, 'ceo', customerId), { now: at(2) }),
+      operator: callerAs(env.services, { ...operator, activeCustomerId: customerId }, { now: at(2) }),
     };
   }
 
   const audits = (customerId: string, target: string) =>
-    withTenant(t.handle, customerId, (tx) =>
+    withTenant(env.t.handle, customerId, (tx) =>
       tx.select().from(auditLog).where(and(eq(auditLog.customerId, customerId), eq(auditLog.target, target))),
     );
   const employee = (customerId: string, id: string) =>
-    withTenant(t.handle, customerId, async (tx) => (await tx.select().from(employees).where(eq(employees.id, id)))[0]!);
+    withTenant(env.t.handle, customerId, async (tx) => (await tx.select().from(employees).where(eq(employees.id, id)))[0]!);
 
   it('lists pending corrections with name, field, old and new value', async () => {
     const { ceo, people } = await setup();
@@ -481,7 +473,7 @@ describe(`admin panel: identity corrections (${process.env.TEST_DB ?? 'pglite'})
     await expectAppError(admin.admin.decideCorrection({ id: email.id, decision: 'accept' }), 'EMAIL_TAKEN', 'CONFLICT');
     expect((await employee(customerId, people[0]!.id)).email).toBe('dana@example.test');
     expect(await audits(customerId, email.id)).toEqual([]);
-    const [row] = await withTenant(t.handle, customerId, (tx) =>
+    const [row] = await withTenant(env.t.handle, customerId, (tx) =>
       tx.select().from(identityCorrections).where(eq(identityCorrections.id, email.id)),
     );
     expect(row!.status).toBe('pending_review');
@@ -507,11 +499,11 @@ describe(`admin panel: identity corrections (${process.env.TEST_DB ?? 'pglite'})
 describe(`admin panel: roles and tenants (${process.env.TEST_DB ?? 'pglite'})`, () => {
   it('lets operator, admin and ceo read; only operator and admin decide; signed-out gets UNAUTHORIZED', async () => {
     const { customerId, people } = await build([{ email: 'gil@example.test', choice: undefined }]);
-    const api = callerFor(t.handle, { now: at(1) });
+    const api = callerFor(env.t.handle, { now: at(1) });
     const view = await api.enrollment.get({ token: people[0]!.token!, language: 'en' });
     await api.enrollment.submit({ ...submission(people[0]!.token!, view), identity: { ...view.identity, displayName: 'Gil R.' } });
 
-    const anonymous = callerAs(services, null);
+    const anonymous = callerAs(env.services, null);
     for (const call of [
       anonymous.admin.summary(),
       anonymous.admin.funnel(),
@@ -523,12 +515,12 @@ describe(`admin panel: roles and tenants (${process.env.TEST_DB ?? 'pglite'})`, 
       await expectAppError(call, 'UNAUTHENTICATED', 'UNAUTHORIZED');
     }
 
-    const operator = await makeUser(services, 'operator', null);
-    await expectAppError(callerAs(services, operator).admin.summary(), 'NO_CUSTOMER_SELECTED', 'PRECONDITION_FAILED');
+    const operator = await makeUser(env.services, 'operator', null);
+    await expectAppError(callerAs(env.services, operator).admin.summary(), 'NO_CUSTOMER_SELECTED', 'PRECONDITION_FAILED');
     const readers = [
-      callerAs(services, { ...operator, activeCustomerId: customerId }),
-      callerAs(services, await makeUser(services, 'admin', customerId)),
-      callerAs(services, await makeUser(services, 'ceo', customerId)),
+      callerAs(env.services, { ...operator, activeCustomerId: customerId }),
+      callerAs(env.services, await makeUser(env.services, 'admin', customerId)),
+      callerAs(env.services, await makeUser(env.services, 'ceo', customerId)),
     ];
     for (const reader of readers) {
       expect((await reader.admin.summary()).total).toBe(1);
@@ -550,7 +542,7 @@ describe(`admin panel: roles and tenants (${process.env.TEST_DB ?? 'pglite'})`, 
       { email: 'only-in-a@example.test', sent: true },
     ]);
     await (async () => {
-      const api = callerFor(t.handle, { now: at(1) });
+      const api = callerFor(env.t.handle, { now: at(1) });
       const view = await api.enrollment.get({ token: a.people[6]!.token!, language: 'en' });
       await api.enrollment.submit({ ...submission(a.people[6]!.token!, view), identity: { ...view.identity, displayName: 'Renamed' } });
     })();

@@ -1,51 +1,43 @@
 import { randomUUID } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Channel } from '../../shared/channels.ts';
 import { ACTIVITY_WEEKS } from '../../shared/schemas/insights.ts';
-import type { AppServices } from '../../server/context.ts';
 import { employees } from '../../server/db/schema.ts';
 import { withTenant } from '../../server/db/tenant.ts';
 import type { IncomingCommunication } from '../../server/services/communications.ts';
 import { callerFor, enroll, grantAll } from '../helpers/caller.ts';
 import { commRecord, ingest } from '../helpers/communications.ts';
-import { openTestDb, testDbKind, type TestDb } from '../helpers/db.ts';
+import { testDbKind } from '../helpers/db.ts';
 import { makeCustomer, type TestCustomer } from '../helpers/factories.ts';
-import { callerAs, makeUser, testServices } from '../helpers/services.ts';
+import { callerAs, makeUser, useTestServices } from '../helpers/services.ts';
 
 const DAY = 86_400_000;
 const NOW = new Date();
-let t: TestDb;
-let services: AppServices;
-
-beforeAll(async () => {
-  t = await openTestDb();
-  services = testServices(t.handle);
-});
-afterAll(() => t.close());
+const env = useTestServices();
 
 /** A customer whose people (by department) all granted every channel 60 days ago. */
 async function company(departments: Record<string, number>) {
   const total = Object.values(departments).reduce((a, b) => a + b, 0);
   const enrolledAt = new Date(NOW.getTime() - 60 * DAY);
-  const c = await makeCustomer(t.handle, { count: total, now: enrolledAt });
+  const c = await makeCustomer(env.t.handle, { count: total, now: enrolledAt });
   const byDepartment: Record<string, TestCustomer['employees']> = {};
   let next = 0;
   for (const [department, n] of Object.entries(departments)) {
     const people = c.employees.slice(next, next + n);
     next += n;
     byDepartment[department] = people;
-    await withTenant(t.handle, c.customerId, (tx) =>
+    await withTenant(env.t.handle, c.customerId, (tx) =>
       tx.update(employees).set({ department }).where(inArray(employees.id, people.map((p) => p.id))),
     );
   }
   const manageTokens = new Map<string, string>();
   for (const e of c.employees) {
-    const receipt = await enroll(t.handle, e.token, grantAll(['email', 'messaging', 'video', 'sms_voice']), { now: enrolledAt });
+    const receipt = await enroll(env.t.handle, e.token, grantAll(['email', 'messaging', 'video', 'sms_voice']), { now: enrolledAt });
     manageTokens.set(e.id, receipt.manageToken);
   }
-  const ceo = await makeUser(services, 'ceo', c.customerId);
-  const api = callerAs(services, ceo, { now: NOW }).insights;
+  const ceo = await makeUser(env.services, 'ceo', c.customerId);
+  const api = callerAs(env.services, ceo, { now: NOW }).insights;
   return { ...c, byDepartment, manageTokens, ceo, api };
 }
 
@@ -58,7 +50,7 @@ const latest = ACTIVITY_WEEKS - 1;
 describe(`Signal dashboard (${testDbKind})`, () => {
   it('counts activity per week by channel and department; buckets under 5 people are suppressed, with a complementary bucket', async () => {
     const c = await company({ Sales: 6, Ops: 3, Marketing: 7 });
-    await ingest(t.handle, c.customerId, [
+    await ingest(env.t.handle, c.customerId, [
       ...says(c.byDepartment.Sales!, 'email', daysAgo(1), 'About the plan.', 2),
       ...says(c.byDepartment.Ops!, 'email', daysAgo(2)),
       ...says(c.byDepartment.Marketing!, 'messaging', daysAgo(3)),
@@ -91,7 +83,7 @@ describe(`Signal dashboard (${testDbKind})`, () => {
   it('counts the people of hidden channels once each: the same 3 people on two small channels do not cover 5', async () => {
     const c = await company({ Sales: 10 });
     const few = c.byDepartment.Sales!.slice(0, 3);
-    await ingest(t.handle, c.customerId, [
+    await ingest(env.t.handle, c.customerId, [
       ...says(c.byDepartment.Sales!, 'email', daysAgo(1)),
       ...says(few, 'messaging', daysAgo(1)),
       ...says(few, 'video', daysAgo(1)),
@@ -108,7 +100,7 @@ describe(`Signal dashboard (${testDbKind})`, () => {
 
   it('suppresses a whole week of fewer than 5 people, total included', async () => {
     const c = await company({ Sales: 4 });
-    await ingest(t.handle, c.customerId, says(c.byDepartment.Sales!, 'email', daysAgo(1)));
+    await ingest(env.t.handle, c.customerId, says(c.byDepartment.Sales!, 'email', daysAgo(1)));
     const a = await c.api.activity();
     expect(a.totals[latest]).toEqual({ suppressed: true });
     expect(a.byChannel.find((x) => x.channel === 'email')!.cells[latest]).toEqual({ suppressed: true });
@@ -120,8 +112,8 @@ describe(`Signal dashboard (${testDbKind})`, () => {
     const c = await company({ Sales: 6, Ops: 6 });
     const [s, o] = [c.byDepartment.Sales!, c.byDepartment.Ops!];
     // A colleague's name is never a topic, however many people write it.
-    await withTenant(t.handle, c.customerId, (tx) => tx.update(employees).set({ displayName: 'Fatima Haddad' }).where(inArray(employees.id, [o[5]!.id])));
-    await ingest(t.handle, c.customerId, [
+    await withTenant(env.t.handle, c.customerId, (tx) => tx.update(employees).set({ displayName: 'Fatima Haddad' }).where(inArray(employees.id, [o[5]!.id])));
+    await ingest(env.t.handle, c.customerId, [
       // Last 7 days: pipeline 6 people × 2, hiring 5 people, merger 4 people.
       ...says(s, 'email', daysAgo(1), 'About the pipeline with Fatima.', 2),
       ...says(o.slice(0, 5), 'email', daysAgo(2), 'About the hiring.'),
@@ -150,7 +142,7 @@ describe(`Signal dashboard (${testDbKind})`, () => {
 
   it('reads a time-stratified sample of a large store and says the figures are estimates', async () => {
     const c = await company({ Sales: 5 });
-    await ingest(t.handle, c.customerId, says(c.byDepartment.Sales!, 'email', daysAgo(1.3), 'About the pipeline.', 14));
+    await ingest(env.t.handle, c.customerId, says(c.byDepartment.Sales!, 'email', daysAgo(1.3), 'About the pipeline.', 14));
     const terms = await c.api.terms();
     expect(terms.sample).toEqual({ current: 60, previous: 0, estimated: true });
     expect(terms.top).toEqual([{ term: 'pipeline', current: 1, previous: null, trend: 'new' }]);
@@ -159,34 +151,34 @@ describe(`Signal dashboard (${testDbKind})`, () => {
   it('is the CEO’s only, and one customer never sees another’s activity', async () => {
     const a = await company({ Sales: 5 });
     const b = await company({ Sales: 5 });
-    await ingest(t.handle, b.customerId, says(b.byDepartment.Sales!, 'email', daysAgo(1), 'About the acquisition.'));
+    await ingest(env.t.handle, b.customerId, says(b.byDepartment.Sales!, 'email', daysAgo(1), 'About the acquisition.'));
     const activityA = await a.api.activity();
     expect(activityA.totals[latest]).toEqual({ suppressed: false, count: 0 });
     expect((await a.api.terms()).top).toEqual([]);
     expect((await b.api.terms()).top.map((x) => x.term)).toEqual(['acquisition']);
 
-    const admin = await makeUser(services, 'admin', a.customerId);
-    await expect(callerAs(services, admin).insights.activity()).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(callerAs(services, admin).insights.terms()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const admin = await makeUser(env.services, 'admin', a.customerId);
+    await expect(callerAs(env.services, admin).insights.activity()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(callerAs(env.services, admin).insights.terms()).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('keeps computed figures for 10 minutes: new messages show after that', async () => {
     const c = await company({ Sales: 5 });
-    await ingest(t.handle, c.customerId, says(c.byDepartment.Sales!, 'email', daysAgo(1)));
+    await ingest(env.t.handle, c.customerId, says(c.byDepartment.Sales!, 'email', daysAgo(1)));
     expect((await c.api.activity()).totals[latest]).toEqual({ suppressed: false, count: 5 });
-    await ingest(t.handle, c.customerId, says(c.byDepartment.Sales!, 'email', daysAgo(0.5)));
+    await ingest(env.t.handle, c.customerId, says(c.byDepartment.Sales!, 'email', daysAgo(0.5)));
     expect((await c.api.activity()).totals[latest]).toEqual({ suppressed: false, count: 5 });
-    const later = callerAs(services, c.ceo, { now: new Date(NOW.getTime() + 11 * 60_000) }).insights;
+    const later = callerAs(env.services, c.ceo, { now: new Date(NOW.getTime() + 11 * 60_000) }).insights;
     expect((await later.activity()).totals[latest]).toEqual({ suppressed: false, count: 10 });
   });
 
   it('drops what a withdraw purged: one person fewer takes the week under 5 people', async () => {
     const c = await company({ Sales: 5 });
-    await ingest(t.handle, c.customerId, says(c.byDepartment.Sales!, 'email', daysAgo(1), 'About the pipeline.'));
+    await ingest(env.t.handle, c.customerId, says(c.byDepartment.Sales!, 'email', daysAgo(1), 'About the pipeline.'));
     expect((await c.api.activity()).totals[latest]).toEqual({ suppressed: false, count: 5 });
     expect((await c.api.terms()).top.map((x) => x.term)).toEqual(['pipeline']);
     const person = c.byDepartment.Sales![0]!;
-    await callerFor(t.handle).consent.update({
+    await callerFor(env.t.handle).consent.update({
       manageToken: c.manageTokens.get(person.id)!,
       action: 'withdraw',
       idempotencyKey: randomUUID(),

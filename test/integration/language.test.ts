@@ -5,38 +5,27 @@
  */
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sessionUserByEmail, type SessionUser } from '../../server/auth/auth.ts';
-import type { AppServices } from '../../server/context.ts';
 import { emailMessages } from '../../server/db/schema.ts';
 import { withTenant } from '../../server/db/tenant.ts';
 import { publishMissingDefaultNotices } from '../../server/services/notices.ts';
 import { callerFor } from '../helpers/caller.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { makeCustomer } from '../helpers/factories.ts';
-import { callerAs, makeUser, testServices } from '../helpers/services.ts';
+import { callerAs, makeUser, useTestServices } from '../helpers/services.ts';
 
-let t: TestDb;
-let services: AppServices;
+const env = useTestServices();
 let operator: SessionUser;
-
 beforeAll(async () => {
-  t = await openTestDb();
-  services = testServices(t.handle);
-  operator = await makeUser(services, 'operator', null);
-});
-
-afterAll(async () => {
-  services?.mailer.close();
-  await t?.close();
+  operator = await makeUser(env.services, 'operator', null);
 });
 
 const label = process.env.TEST_DB ?? 'pglite';
 const asOperator = (customerId: string, now?: Date) =>
-  callerAs(services, { ...operator, activeCustomerId: customerId }, now ? { now } : {});
+  callerAs(env.services, { ...operator, activeCustomerId: customerId }, now ? { now } : {});
 
 async function newCustomer(outputLanguage: string, name = `Kaisha ${randomUUID().slice(0, 6)}`) {
-  const created = await callerAs(services, operator).customers.create({
+  const created = await callerAs(env.services, operator).customers.create({
     name,
     ceoName: 'Aiko Tanaka',
     outputLanguage,
@@ -47,39 +36,39 @@ async function newCustomer(outputLanguage: string, name = `Kaisha ${randomUUID()
 }
 
 const mailsTo = (customerId: string, to: string) =>
-  withTenant(t.handle, customerId, (tx) => tx.select().from(emailMessages).where(eq(emailMessages.toAddress, to)));
+  withTenant(env.t.handle, customerId, (tx) => tx.select().from(emailMessages).where(eq(emailMessages.toAddress, to)));
 
-const signedIn = async (email: string) => (await sessionUserByEmail(services.auth, email))!;
+const signedIn = async (email: string) => (await sessionUserByEmail(env.services.auth, email))!;
 
 describe(`a user's own UI language (${label})`, () => {
   it('defaults to nothing, so the portal follows the customer; a choice is remembered by the account', async () => {
     const customerId = await newCustomer('ja');
-    const ceo = await makeUser(services, 'ceo', customerId);
-    expect(await callerAs(services, ceo).session.me()).toMatchObject({ outputLanguage: 'ja', language: null });
+    const ceo = await makeUser(env.services, 'ceo', customerId);
+    expect(await callerAs(env.services, ceo).session.me()).toMatchObject({ outputLanguage: 'ja', language: null });
 
-    const after = await callerAs(services, ceo).session.setLanguage({ language: 'fr' });
+    const after = await callerAs(env.services, ceo).session.setLanguage({ language: 'fr' });
     expect(after).toMatchObject({ outputLanguage: 'ja', language: 'fr' });
     // A later request (another device) reads the account again.
-    expect(await callerAs(services, await signedIn(ceo.email)).session.me()).toMatchObject({ language: 'fr' });
+    expect(await callerAs(env.services, await signedIn(ceo.email)).session.me()).toMatchObject({ language: 'fr' });
 
-    await callerAs(services, ceo).session.setLanguage({ language: null });
-    expect(await callerAs(services, await signedIn(ceo.email)).session.me()).toMatchObject({ language: null });
+    await callerAs(env.services, ceo).session.setLanguage({ language: null });
+    expect(await callerAs(env.services, await signedIn(ceo.email)).session.me()).toMatchObject({ language: null });
   });
 
   it('accepts only UI languages, with a 4xx and nothing changed otherwise', async () => {
     const customerId = await newCustomer('de');
-    const admin = await makeUser(services, 'admin', customerId);
-    await callerAs(services, admin).session.setLanguage({ language: 'nl' });
+    const admin = await makeUser(env.services, 'admin', customerId);
+    await callerAs(env.services, admin).session.setLanguage({ language: 'nl' });
     for (const language of ['ko', 'EN', 'xx', '']) {
-      await expect(callerAs(services, admin).session.setLanguage({ language } as never)).rejects.toMatchObject({
+      await expect(callerAs(env.services, admin).session.setLanguage({ language } as never)).rejects.toMatchObject({
         code: 'BAD_REQUEST',
       });
     }
-    expect(await callerAs(services, await signedIn(admin.email)).session.me()).toMatchObject({ language: 'nl' });
+    expect(await callerAs(env.services, await signedIn(admin.email)).session.me()).toMatchObject({ language: 'nl' });
   });
 
   it('needs a signed-in user', async () => {
-    await expect(callerAs(services, null).session.setLanguage({ language: 'fr' })).rejects.toMatchObject({
+    await expect(callerAs(env.services, null).session.setLanguage({ language: 'fr' })).rejects.toMatchObject({
       code: 'UNAUTHORIZED',
     });
   });
@@ -104,10 +93,10 @@ describe(`emails in the recipient's language (${label})`, () => {
   it('a password reset follows the same rule, and a customer language the UI lacks falls back to English', async () => {
     const zhCustomer = await newCustomer('zh');
     const koCustomer = await newCustomer('ko');
-    const zhAdmin = await makeUser(services, 'admin', zhCustomer);
-    const koAdmin = await makeUser(services, 'admin', koCustomer);
+    const zhAdmin = await makeUser(env.services, 'admin', zhCustomer);
+    const koAdmin = await makeUser(env.services, 'admin', koCustomer);
     for (const email of [zhAdmin.email, koAdmin.email]) {
-      await services.auth.api.requestPasswordReset({ body: { email, redirectTo: `${services.publicUrl}/reset-password` } });
+      await env.services.auth.api.requestPasswordReset({ body: { email, redirectTo: `${env.services.publicUrl}/reset-password` } });
     }
     expect((await mailsTo(zhCustomer, zhAdmin.email))[0]).toMatchObject({ kind: 'password_reset', subject: '重置您的 PanOps 密码' });
     expect((await mailsTo(koCustomer, koAdmin.email))[0]).toMatchObject({
@@ -120,7 +109,7 @@ describe(`emails in the recipient's language (${label})`, () => {
     const customerId = await newCustomer('de', 'Kaisha KK');
     const japanese = `admin-ja-${randomUUID().slice(0, 6)}@kaisha.example`;
     await asOperator(customerId).customers.inviteUser({ email: japanese, name: 'Aiko', role: 'admin', language: 'ja' });
-    const plain = await makeUser(services, 'admin', customerId);
+    const plain = await makeUser(env.services, 'admin', customerId);
     const op = asOperator(customerId, new Date('2026-11-20T09:00:00Z'));
     await op.onboarding.setSessionDate({ sessionDate: '2026-11-30' });
     const result = await op.onboarding.emailChecklist();
@@ -144,23 +133,23 @@ describe(`emails in the recipient's language (${label})`, () => {
 
 describe(`consent notices for languages added after a customer was created (${label})`, () => {
   it('publishes the default notice in each missing UI language only, once', async () => {
-    const { customerId, employees } = await makeCustomer(t.handle, { count: 1, name: 'Acme Nederland' });
-    expect(await withTenant(t.handle, customerId, (tx) => publishMissingDefaultNotices(tx, customerId))).toEqual([]);
+    const { customerId, employees } = await makeCustomer(env.t.handle, { count: 1, name: 'Acme Nederland' });
+    expect(await withTenant(env.t.handle, customerId, (tx) => publishMissingDefaultNotices(tx, customerId))).toEqual([]);
     // As if the customer predated Japanese and Chinese: only the database owner can remove published versions.
-    await t.owner(`select set_config('app.customer_id', $1, false)`, [customerId]);
-    await t.owner(`delete from consent_notice_versions where customer_id = $1 and language in ('ja', 'zh')`, [customerId]);
-    const before = await callerFor(t.handle).enrollment.get({ token: employees[0]!.token, language: 'ja' });
+    await env.t.owner(`select set_config('app.customer_id', $1, false)`, [customerId]);
+    await env.t.owner(`delete from consent_notice_versions where customer_id = $1 and language in ('ja', 'zh')`, [customerId]);
+    const before = await callerFor(env.t.handle).enrollment.get({ token: employees[0]!.token, language: 'ja' });
     expect(before.notice.language).toBe('en');
-    const nl = await callerFor(t.handle).enrollment.get({ token: employees[0]!.token, language: 'nl' });
+    const nl = await callerFor(env.t.handle).enrollment.get({ token: employees[0]!.token, language: 'nl' });
 
-    expect(await withTenant(t.handle, customerId, (tx) => publishMissingDefaultNotices(tx, customerId))).toEqual(['ja', 'zh']);
-    const after = await callerFor(t.handle).enrollment.get({ token: employees[0]!.token, language: 'ja' });
+    expect(await withTenant(env.t.handle, customerId, (tx) => publishMissingDefaultNotices(tx, customerId))).toEqual(['ja', 'zh']);
+    const after = await callerFor(env.t.handle).enrollment.get({ token: employees[0]!.token, language: 'ja' });
     expect(after.notice).toMatchObject({ language: 'ja', label: 'v1-ja' });
     expect(after.notice.body).toContain('Acme Nederland は、CEO である Casey Chief が');
     // Languages that had a version keep it: same version id, nothing republished.
-    expect((await callerFor(t.handle).enrollment.get({ token: employees[0]!.token, language: 'nl' })).notice.versionId).toBe(
+    expect((await callerFor(env.t.handle).enrollment.get({ token: employees[0]!.token, language: 'nl' })).notice.versionId).toBe(
       nl.notice.versionId,
     );
-    expect(await withTenant(t.handle, customerId, (tx) => publishMissingDefaultNotices(tx, customerId))).toEqual([]);
+    expect(await withTenant(env.t.handle, customerId, (tx) => publishMissingDefaultNotices(tx, customerId))).toEqual([]);
   });
 });

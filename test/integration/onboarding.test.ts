@@ -5,40 +5,29 @@
  */
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../server/auth/auth.ts';
-import type { AppServices } from '../../server/context.ts';
 import { emailMessages, employees, onboardingSessions, postOnboardingChecks } from '../../server/db/schema.ts';
 import { withTenant } from '../../server/db/tenant.ts';
 import { addEmployees, recordCustomerUser } from '../../server/services/customers.ts';
 import { issueEnrollmentLinks } from '../../server/services/enrollment-links.ts';
 import { CHECKLIST_ITEMS, POST_CHECKS } from '../../shared/onboarding.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { makeEmployee } from '../helpers/factories.ts';
-import { callerAs, freePort, makeUser, testServices } from '../helpers/services.ts';
+import { callerAs, freePort, makeUser, testServices, useTestServices } from '../helpers/services.ts';
 
-let t: TestDb;
-let services: AppServices;
+const env = useTestServices();
 let operator: SessionUser;
-
 beforeAll(async () => {
-  t = await openTestDb();
-  services = testServices(t.handle);
-  operator = await makeUser(services, 'operator', null);
-});
-
-afterAll(async () => {
-  services?.mailer.close();
-  await t?.close();
+  operator = await makeUser(env.services, 'operator', null);
 });
 
 const label = process.env.TEST_DB ?? 'pglite';
 const asOperator = (customerId: string, now?: Date) =>
-  callerAs(services, { ...operator, activeCustomerId: customerId }, now ? { now } : {});
+  callerAs(env.services, { ...operator, activeCustomerId: customerId }, now ? { now } : {});
 
 /** A customer created the way the operator does it (portal setup), with its checklist and session rows. */
 async function newCustomer(opts: { outputLanguage?: string; contactEmail?: string | null; name?: string } = {}) {
-  const created = await callerAs(services, operator).customers.create({
+  const created = await callerAs(env.services, operator).customers.create({
     name: opts.name ?? `Initech ${randomUUID().slice(0, 6)}`,
     ceoName: 'Bill Lumbergh',
     outputLanguage: opts.outputLanguage ?? 'en',
@@ -52,16 +41,16 @@ const auditActions = async (customerId: string) =>
   (await asOperator(customerId).customers.audit({ limit: 500 })).map((e) => e.action);
 
 const emailsOf = (customerId: string) =>
-  withTenant(t.handle, customerId, (tx) => tx.select().from(emailMessages).orderBy(emailMessages.toAddress));
+  withTenant(env.t.handle, customerId, (tx) => tx.select().from(emailMessages).orderBy(emailMessages.toAddress));
 
 const checksOf = (customerId: string) =>
-  withTenant(t.handle, customerId, (tx) => tx.select().from(postOnboardingChecks));
+  withTenant(env.t.handle, customerId, (tx) => tx.select().from(postOnboardingChecks));
 
 describe(`onboarding roles and tenants (${label})`, () => {
   it('lets the operator and the customer admin work the checklist, and only the operator run the session', async () => {
     const customerId = await newCustomer({ contactEmail: 'it@initech.example' });
-    const admin = callerAs(services, await makeUser(services, 'admin', customerId));
-    const ceo = callerAs(services, await makeUser(services, 'ceo', customerId));
+    const admin = callerAs(env.services, await makeUser(env.services, 'admin', customerId));
+    const ceo = callerAs(env.services, await makeUser(env.services, 'ceo', customerId));
     const op = asOperator(customerId);
 
     // Both may read and update the checklist and read the session.
@@ -94,8 +83,8 @@ describe(`onboarding roles and tenants (${label})`, () => {
     ]) {
       await expect(call()).rejects.toMatchObject({ code: 'FORBIDDEN' });
     }
-    await expect(callerAs(services, null).onboarding.checklist()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
-    await expect(callerAs(services, operator).onboarding.session()).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+    await expect(callerAs(env.services, null).onboarding.checklist()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(callerAs(env.services, operator).onboarding.session()).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
     const actions = await auditActions(customerId);
     expect(actions).not.toContain('session.closed');
     expect(actions.filter((a) => a === 'session.step_marked')).toHaveLength(1);
@@ -104,10 +93,10 @@ describe(`onboarding roles and tenants (${label})`, () => {
   it('keeps each customer to itself: checklist, session steps and marks of A never show in B', async () => {
     const a = await newCustomer();
     const b = await newCustomer();
-    const adminA = callerAs(services, await makeUser(services, 'admin', a));
+    const adminA = callerAs(env.services, await makeUser(env.services, 'admin', a));
     await adminA.onboarding.updateItem({ item: 'admin_roles', status: 'blocked', note: 'Global Admin on leave' });
     await asOperator(a).onboarding.markStep({ step: 2, reason: 'M365 done by phone' });
-    await withTenant(t.handle, a, async (tx) => {
+    await withTenant(env.t.handle, a, async (tx) => {
       const people = await addEmployees(tx, a, [makeEmployee(), makeEmployee()]);
       await issueEnrollmentLinks(tx, a, people.map((p) => p.id), new Date());
       await recordCustomerUser(tx, { userId: randomUUID(), customerId: a, role: 'ceo', email: 'ceo@a.example', name: 'A CEO', invitedAt: new Date() });
@@ -170,9 +159,9 @@ describe(`pre-onboarding checklist (${label})`, () => {
 
   it('records who changed an item and when, audits each change once, and refuses bad input', async () => {
     const customerId = await newCustomer();
-    const adminUser = await makeUser(services, 'admin', customerId);
+    const adminUser = await makeUser(env.services, 'admin', customerId);
     const when = new Date('2026-11-20T10:15:00Z');
-    const admin = callerAs(services, adminUser, { now: when });
+    const admin = callerAs(env.services, adminUser, { now: when });
     const input = { item: 'azure_conditional_access' as const, status: 'blocked' as const, note: '  Waiting for change board  ' };
     const list = await admin.onboarding.updateItem(input);
     expect(list.items[0]).toMatchObject({
@@ -228,9 +217,9 @@ describe(`pre-onboarding checklist (${label})`, () => {
 describe(`checklist email (${label})`, () => {
   it('goes to every admin login, in the customer language, into the outbox, and is stamped and audited', async () => {
     const customerId = await newCustomer({ outputLanguage: 'de', name: 'Globex GmbH', contactEmail: 'contact@globex.example' });
-    const first = await makeUser(services, 'admin', customerId, { email: `admin1-${randomUUID().slice(0, 6)}@globex.example` });
-    const second = await makeUser(services, 'admin', customerId, { email: `admin2-${randomUUID().slice(0, 6)}@globex.example` });
-    await makeUser(services, 'ceo', customerId);
+    const first = await makeUser(env.services, 'admin', customerId, { email: `admin1-${randomUUID().slice(0, 6)}@globex.example` });
+    const second = await makeUser(env.services, 'admin', customerId, { email: `admin2-${randomUUID().slice(0, 6)}@globex.example` });
+    await makeUser(env.services, 'ceo', customerId);
     const now = new Date('2026-11-20T09:00:00Z');
     const op = asOperator(customerId, now);
     await op.onboarding.setSessionDate({ sessionDate: '2026-11-30' });
@@ -295,7 +284,7 @@ describe(`checklist email (${label})`, () => {
     const customerId = await newCustomer({ contactEmail: 'it@unreachable.example' });
     await asOperator(customerId).onboarding.setSessionDate({ sessionDate: '2026-12-14' });
     // An SMTP server that is not listening.
-    const broken = testServices(t.handle, { smtpUrl: `smtp://127.0.0.1:${await freePort()}` });
+    const broken = testServices(env.t.handle, { smtpUrl: `smtp://127.0.0.1:${await freePort()}` });
     try {
       await expect(
         callerAs(broken, { ...operator, activeCustomerId: customerId }).onboarding.emailChecklist(),
@@ -329,13 +318,13 @@ describe(`session tracker (${label})`, () => {
     const op = asOperator(customerId);
     const step = async (n: number) => (await op.onboarding.session()).steps[n - 1]!;
 
-    const people = await withTenant(t.handle, customerId, (tx) =>
+    const people = await withTenant(env.t.handle, customerId, (tx) =>
       addEmployees(tx, customerId, [makeEmployee(), makeEmployee(), makeEmployee()]),
     );
     expect(await step(6)).toMatchObject({ done: false, system: { met: false, counts: { employees: 3, links: 0 } } });
 
     const linkTime = new Date(Date.now() + 60_000);
-    await withTenant(t.handle, customerId, (tx) => issueEnrollmentLinks(tx, customerId, people.map((p) => p.id), linkTime));
+    await withTenant(env.t.handle, customerId, (tx) => issueEnrollmentLinks(tx, customerId, people.map((p) => p.id), linkTime));
     expect(await step(6)).toMatchObject({
       done: true,
       doneBy: 'system',
@@ -344,17 +333,17 @@ describe(`session tracker (${label})`, () => {
     });
 
     // Everyone on the roster has left: no current employees, so the roster is not loaded.
-    await withTenant(t.handle, customerId, (tx) =>
+    await withTenant(env.t.handle, customerId, (tx) =>
       tx.update(employees).set({ leftAt: new Date() }).where(eq(employees.customerId, customerId)),
     );
     expect(await step(6)).toMatchObject({ done: false, system: { met: false, counts: { employees: 0, links: 3 } } });
 
     expect(await step(7)).toMatchObject({ done: false, system: { counts: { ceos: 0 } } });
     // An admin login is not a CEO login.
-    await makeUser(services, 'admin', customerId);
+    await makeUser(env.services, 'admin', customerId);
     expect((await step(7)).done).toBe(false);
     const invitedAt = new Date('2026-11-30T09:40:00Z');
-    await withTenant(t.handle, customerId, (tx) =>
+    await withTenant(env.t.handle, customerId, (tx) =>
       recordCustomerUser(tx, { userId: randomUUID(), customerId, role: 'ceo', email: 'ceo@example.test', name: 'Casey', invitedAt }),
     );
     expect(await step(7)).toMatchObject({ done: true, doneBy: 'system', doneAt: invitedAt.toISOString() });
@@ -438,7 +427,7 @@ describe(`session tracker (${label})`, () => {
     const closed = (await asOperator(customerId).customers.audit({ limit: 50 })).find((e) => e.action === 'session.closed');
     expect(closed?.details).toEqual({ openSteps: [3, 4, 5, 6, 7] });
 
-    const [row] = await withTenant(t.handle, customerId, (tx) =>
+    const [row] = await withTenant(env.t.handle, customerId, (tx) =>
       tx.select().from(onboardingSessions).where(eq(onboardingSessions.customerId, customerId)),
     );
     expect(row?.closedAt?.toISOString()).toBe(t2.toISOString());
