@@ -21,7 +21,7 @@ import { openDb } from '../server/db/client.ts';
 import { withTenant } from '../server/db/tenant.ts';
 import { createCaller } from '../server/routers/_app.ts';
 import { createCustomer } from '../server/services/customers.ts';
-import { benchDatabase, outDir } from './server.ts';
+import { benchDatabase, measureRuns, outDir } from './server.ts';
 
 const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
@@ -140,16 +140,9 @@ async function main() {
   };
   const results: Record<string, { p50Ms: number; p95Ms: number; maxMs: number; met: boolean }> = {};
   for (const [name, run] of Object.entries(queries)) {
-    for (let i = 0; i < 10; i++) await run();
-    const times: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const start = performance.now();
-      await run();
-      times.push(performance.now() - start);
-    }
-    times.sort((a, b) => a - b);
-    const pct = (p: number) => +times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)]!.toFixed(2);
-    results[name] = { p50Ms: pct(50), p95Ms: pct(95), maxMs: +times.at(-1)!.toFixed(2), met: pct(95) <= TARGET_P95_MS };
+    const { percentile, max } = await measureRuns(run, RUNS, 10);
+    const pct = (p: number) => +percentile(p).toFixed(2);
+    results[name] = { p50Ms: pct(50), p95Ms: pct(95), maxMs: +max.toFixed(2), met: pct(95) <= TARGET_P95_MS };
     console.log(`${name.padEnd(28)} p50 ${String(pct(50)).padStart(7)} ms   p95 ${String(pct(95)).padStart(7)} ms   ${
       results[name].met ? 'ok' : `MISSED (target ${TARGET_P95_MS} ms)`}`);
   }

@@ -75,3 +75,20 @@ export function postgresCpu(databaseUrl: string): number {
   }
   return total;
 }
+
+/**
+ * Runs `run` `warmup` times unmeasured, then `runs` times: the durations in ms, sorted, and the nearest-rank
+ * percentile of them.
+ */
+export async function measureRuns(run: () => Promise<unknown>, runs: number, warmup: number) {
+  for (let i = 0; i < warmup; i++) await run();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await run();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  const percentile = (p: number) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)]!;
+  return { times, percentile, max: times.at(-1)! };
+}

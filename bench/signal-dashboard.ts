@@ -31,7 +31,7 @@ import { storeCommunications, type IncomingCommunication } from '../server/servi
 import { addEmployees, createCustomer } from '../server/services/customers.ts';
 import { issueEnrollmentLinks } from '../server/services/enrollment-links.ts';
 import { enroll, grantAll } from '../test/helpers/caller.ts';
-import { benchDatabase, outDir } from './server.ts';
+import { benchDatabase, measureRuns, outDir } from './server.ts';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1000);
@@ -223,16 +223,9 @@ async function main() {
   };
   const results: Record<string, { p50Ms: number; p95Ms: number; maxMs: number; targetMs: number; met: boolean }> = {};
   for (const [name, { run, target }] of Object.entries(queries)) {
-    for (let i = 0; i < 3; i++) await run();
-    const times: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const start = performance.now();
-      await run();
-      times.push(performance.now() - start);
-    }
-    times.sort((a, b) => a - b);
-    const pct = (p: number) => +times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)]!.toFixed(1);
-    results[name] = { p50Ms: pct(50), p95Ms: pct(95), maxMs: +times.at(-1)!.toFixed(1), targetMs: target, met: pct(95) <= target };
+    const { percentile, max } = await measureRuns(run, RUNS, 3);
+    const pct = (p: number) => +percentile(p).toFixed(1);
+    results[name] = { p50Ms: pct(50), p95Ms: pct(95), maxMs: +max.toFixed(1), targetMs: target, met: pct(95) <= target };
     console.log(`${name.padEnd(26)} p50 ${String(pct(50)).padStart(8)} ms   p95 ${String(pct(95)).padStart(8)} ms   ${
       results[name].met ? 'ok' : `MISSED (target ${target} ms)`}`);
   }
