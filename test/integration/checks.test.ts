@@ -4,46 +4,33 @@
  * 80 % with its one-click resend; role matrix and tenant boundary.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../server/auth/auth.ts';
-import type { AppServices } from '../../server/context.ts';
 import { postOnboardingChecks } from '../../server/db/schema.ts';
 import { withTenant } from '../../server/db/tenant.ts';
 import { startCheckSweep } from '../../server/services/checks.ts';
 import { schedulePostOnboardingChecks } from '../../server/services/post-checks.ts';
 import { callerFor, enroll } from '../helpers/caller.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { rosterCustomer, tokensIn } from '../helpers/roster.ts';
-import { callerAs, makeUser, testServices } from '../helpers/services.ts';
+import { callerAs, makeUser, useTestServices } from '../helpers/services.ts';
 
-let t: TestDb;
-let services: AppServices;
-
-beforeAll(async () => {
-  t = await openTestDb();
-  services = testServices(t.handle);
-});
-
-afterAll(async () => {
-  services?.mailer.close();
-  await t?.close();
-});
+const env = useTestServices();
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const CLOSED = new Date('2026-06-01T15:00:00.000Z');
 const after = (ms: number) => new Date(CLOSED.getTime() + ms);
-const api = (user: SessionUser, now: Date) => callerAs(services, user, { now });
+const api = (user: SessionUser, now: Date) => callerAs(env.services, user, { now });
 
 /** A customer of `count` people whose session closed at CLOSED, links emailed; the first `enrolled` answered. */
 async function closedSession(count: number, enrolled: number) {
-  const { customerId, employees } = await rosterCustomer(t.handle, count);
-  const admin = await makeUser(services, 'admin', customerId);
+  const { customerId, employees } = await rosterCustomer(env.t.handle, count);
+  const admin = await makeUser(env.services, 'admin', customerId);
   await api(admin, CLOSED).links.generate({});
   await api(admin, CLOSED).links.sendEmails({});
   const tokens = (await api(admin, CLOSED).links.outbox({})).messages.flatMap((m) => tokensIn(m.text ?? ''));
-  for (const token of tokens.slice(0, enrolled)) await enroll(t.handle, token, {}, { now: after(HOUR) });
-  await withTenant(t.handle, customerId, (tx) => schedulePostOnboardingChecks(tx, customerId, CLOSED));
+  for (const token of tokens.slice(0, enrolled)) await enroll(env.t.handle, token, {}, { now: after(HOUR) });
+  await withTenant(env.t.handle, customerId, (tx) => schedulePostOnboardingChecks(tx, customerId, CLOSED));
   return { customerId, employees, admin, tokens };
 }
 
@@ -52,11 +39,11 @@ const statusOf = (list: { checks: { key: string; status: string }[] }) =>
 
 describe(`post-onboarding checks (${process.env.TEST_DB ?? 'pglite'})`, () => {
   it('shows nothing before the session closes, then the four checks with their due times', async () => {
-    const { customerId } = await rosterCustomer(t.handle, 1);
-    const admin = await makeUser(services, 'admin', customerId);
+    const { customerId } = await rosterCustomer(env.t.handle, 1);
+    const admin = await makeUser(env.services, 'admin', customerId);
     expect(await api(admin, CLOSED).checks.list()).toEqual({ closedAt: null, checks: [] });
 
-    await withTenant(t.handle, customerId, (tx) => schedulePostOnboardingChecks(tx, customerId, CLOSED));
+    await withTenant(env.t.handle, customerId, (tx) => schedulePostOnboardingChecks(tx, customerId, CLOSED));
     const list = await api(admin, after(10 * MIN)).checks.list();
     expect(list.checks.map((c) => [c.key, c.dueAt, c.due, c.status])).toEqual([
       ['first_sync_running', after(30 * MIN).toISOString(), false, 'scheduled'],
@@ -89,7 +76,7 @@ describe(`post-onboarding checks (${process.env.TEST_DB ?? 'pglite'})`, () => {
 
   it('48 h: under 80 % fails, and the one-click resend gives the pending people fresh links', async () => {
     const { admin, tokens } = await closedSession(4, 3);
-    const ceo = await makeUser(services, 'ceo', admin.customerId!);
+    const ceo = await makeUser(env.services, 'ceo', admin.customerId!);
     const failed = (await api(ceo, after(49 * HOUR)).checks.list()).checks.find((c) => c.key === 'enrollment_48h')!;
     expect(failed).toMatchObject({ status: 'failed', result: { responded: 3, total: 4, rate: 0.75 } });
 
@@ -100,13 +87,13 @@ describe(`post-onboarding checks (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(resent).toMatchObject({ reissued: 1, delivered: 1, failed: [] });
     // The pending person's old link no longer opens; the new one does.
     await expect(
-      callerFor(t.handle, { now: after(49 * HOUR) }).enrollment.get({ token: tokens[3]!, language: 'en' }),
+      callerFor(env.t.handle, { now: after(49 * HOUR) }).enrollment.get({ token: tokens[3]!, language: 'en' }),
     ).rejects.toMatchObject({ appCode: 'LINK_EXPIRED' });
     const all = (await api(admin, after(49 * HOUR)).links.outbox({})).messages.flatMap((m) => tokensIn(m.text ?? ''));
     const fresh = all.filter((tok) => !tokens.includes(tok));
     expect(fresh).toHaveLength(1);
     await expect(
-      callerFor(t.handle, { now: after(49 * HOUR) }).enrollment.get({ token: fresh[0]!, language: 'en' }),
+      callerFor(env.t.handle, { now: after(49 * HOUR) }).enrollment.get({ token: fresh[0]!, language: 'en' }),
     ).resolves.toBeDefined();
 
     const noted = (await api(admin, after(50 * HOUR)).checks.list()).checks.find((c) => c.key === 'enrollment_48h')!;
@@ -120,8 +107,8 @@ describe(`post-onboarding checks (${process.env.TEST_DB ?? 'pglite'})`, () => {
 
   it('the 24 h check-in is recorded by the operator or admin, with a note; the CEO may only read', async () => {
     const { admin } = await closedSession(1, 0);
-    const ceo = await makeUser(services, 'ceo', admin.customerId!);
-    const operator = { ...(await makeUser(services, 'operator', null)), activeCustomerId: admin.customerId };
+    const ceo = await makeUser(env.services, 'ceo', admin.customerId!);
+    const operator = { ...(await makeUser(env.services, 'operator', null)), activeCustomerId: admin.customerId };
     const now = after(25 * HOUR);
     expect(statusOf(await api(ceo, now).checks.list()).admin_check_in).toBe('scheduled');
     await expect(api(ceo, now).checks.recordCheckIn({ outcome: 'ok', note: '' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -147,9 +134,9 @@ describe(`post-onboarding checks (${process.env.TEST_DB ?? 'pglite'})`, () => {
     const a = await closedSession(5, 5);
     const b = await closedSession(5, 1);
     const errors: unknown[] = [];
-    const sweep = startCheckSweep(t.handle, { intervalMs: 20, now: () => after(48 * HOUR), onError: (e) => errors.push(e) });
+    const sweep = startCheckSweep(env.t.handle, { intervalMs: 20, now: () => after(48 * HOUR), onError: (e) => errors.push(e) });
     const read = (customerId: string) =>
-      withTenant(t.handle, customerId, (tx) =>
+      withTenant(env.t.handle, customerId, (tx) =>
         tx.select().from(postOnboardingChecks).orderBy(postOnboardingChecks.dueAt),
       );
     try {
@@ -166,22 +153,22 @@ describe(`post-onboarding checks (${process.env.TEST_DB ?? 'pglite'})`, () => {
 
 describe(`post-onboarding checks: roles and tenants (${process.env.TEST_DB ?? 'pglite'})`, () => {
   it('signed-out callers and an operator without a customer are refused everywhere', async () => {
-    const operator = await makeUser(services, 'operator', null);
+    const operator = await makeUser(env.services, 'operator', null);
     const calls = [
       (c: ReturnType<typeof callerAs>) => c.checks.list(),
       (c: ReturnType<typeof callerAs>) => c.checks.recordCheckIn({ outcome: 'ok' }),
       (c: ReturnType<typeof callerAs>) => c.checks.resendPending({ requestId: randomUUID() }),
     ];
     for (const call of calls) {
-      await expect(call(callerAs(services, null))).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
-      await expect(call(callerAs(services, operator))).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+      await expect(call(callerAs(env.services, null))).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+      await expect(call(callerAs(env.services, operator))).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
     }
   });
 
   it('customer B sees none of A\'s checks and cannot act on them', async () => {
     const a = await closedSession(2, 0);
-    const { customerId: bId } = await rosterCustomer(t.handle, 2);
-    const adminB = await makeUser(services, 'admin', bId);
+    const { customerId: bId } = await rosterCustomer(env.t.handle, 2);
+    const adminB = await makeUser(env.services, 'admin', bId);
     expect((await api(adminB, after(49 * HOUR)).checks.list()).checks).toEqual([]);
     await expect(api(adminB, after(49 * HOUR)).checks.recordCheckIn({ outcome: 'ok' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
