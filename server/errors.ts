@@ -48,6 +48,45 @@ export function sqlStateOf(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Connection-level failures carry no SQLSTATE: postgres.js names them (CONNECTION_CLOSED, CONNECT_TIMEOUT, …), Node
+ * names socket errors (ECONNREFUSED, ECONNRESET, …), and the pool wrapper names a wait that outlived its deadline.
+ */
+const UNAVAILABLE_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'DB_ACQUIRE_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * The database cannot be reached or cannot serve right now (down, restarting, out of connections, statement timed
+ * out): the request did nothing and may be retried. Searched along the `cause` chain, since better-auth and tRPC wrap.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== 'string') continue;
+    if (UNAVAILABLE_CODES.has(code)) return true;
+    // SQLSTATE classes 08 (connection exception) and 53 (insufficient resources), shutdown (57P01-57P03) and
+    // statement timeout / cancel (57014).
+    if (/^(08|53)[0-9A-Z]{3}$/.test(code) || /^57P0[1-3]$/.test(code) || code === '57014') return true;
+  }
+  return false;
+}
+
+/** Any failure of the database layer: a statement the server refused (SQLSTATE) or a database out of reach. */
+export const isDatabaseError = (error: unknown) => sqlStateOf(error) !== undefined || isDatabaseUnavailable(error);
+
 export function appCodeOf(error: TRPCError): AppErrorCode {
   if (error instanceof AppError) return error.appCode;
   if (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR') return 'INVALID_INPUT';
