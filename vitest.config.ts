@@ -3,20 +3,25 @@ import { defineConfig } from 'vitest/config';
 /**
  * Projects: unit (pure), integration on embedded PGlite, integration on real PostgreSQL (only when DATABASE_URL is
  * set; files run one at a time because some tests add and drop fault-injection triggers), build checks on dist/,
- * and browser end-to-end tests with Debian's chromium.
+ * browser end-to-end tests with Debian's chromium, and — after all of them (groupOrder 1) — the log audit, which
+ * greps the whole run's server logs for secrets.
  */
 const realPostgres = Boolean(process.env.DATABASE_URL);
+/** Every project: the app's log goes to the run's log folder (test/setup/logs.ts). */
+const setupFiles = ['test/setup/logs.ts'];
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/setup/global.ts'],
     // CI also writes machine-readable results, from which .ci/run prints its "N passed, N failed" line.
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: process.env.CI ? { json: '.ci/results.json' } : undefined,
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'unit', setupFiles, include: ['test/unit/**/*.test.ts'] } },
       {
         test: {
           name: 'integration-pglite',
+          setupFiles,
           include: ['test/integration/**/*.test.ts'],
           env: { TEST_DB: 'pglite' },
           testTimeout: 30_000,
@@ -28,6 +33,7 @@ export default defineConfig({
             {
               test: {
                 name: 'integration-postgres',
+                setupFiles,
                 include: ['test/integration/**/*.test.ts'],
                 env: { TEST_DB: 'postgres' },
                 fileParallelism: false,
@@ -37,10 +43,11 @@ export default defineConfig({
             },
           ]
         : []),
-      { test: { name: 'build', include: ['test/build/**/*.test.ts'] } },
+      { test: { name: 'build', setupFiles, include: ['test/build/**/*.test.ts'] } },
       {
         test: {
           name: 'e2e',
+          setupFiles,
           include: ['test/e2e/**/*.test.ts'],
           expect: { poll: { timeout: 10_000, interval: 50 } },
           fileParallelism: false,
@@ -48,6 +55,7 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      { test: { name: 'log-audit', setupFiles, include: ['test/log-audit/**/*.test.ts'], sequence: { groupOrder: 1 } } },
     ],
   },
 });

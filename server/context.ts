@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { Auth, SessionUser } from './auth/auth.ts';
 import type { DbHandle } from './db/client.ts';
 import type { Mailer } from './mail/mailer.ts';
@@ -34,13 +33,3 @@ export function createContextInner(opts: {
   };
 }
 export type Context = ReturnType<typeof createContextInner>;
-
-export function requestMeta(req: IncomingMessage, trustProxy: boolean): RequestMeta {
-  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  const userAgent = req.headers['user-agent'];
-  return {
-    ipAddress: (first || req.socket.remoteAddress) ?? null,
-    userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null,
-  };
-}

@@ -1,5 +1,12 @@
-/** Domain errors and their one mapping to tRPC codes. Database faults become NOT_SAVED, never a stack trace. */
+/**
+ * Domain errors and the one mapping from any failure to what a client sees: `toAppError` turns whatever was thrown
+ * (a domain error, a database that is down or refused a statement, a framework error about the request itself, a
+ * bug) into an AppError; its tRPC code gives the HTTP status. tRPC procedures, the tRPC context, better-auth's
+ * routes and the plain routes all answer through it, so a database outage is a 503 everywhere and never a 500 that
+ * shows a host, a port, SQL or a stack.
+ */
 import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { AppErrorCode } from '../shared/errors.ts';
 
@@ -28,6 +35,10 @@ const TRPC_CODE_OF: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   SESSION_NOT_STARTED: 'PRECONDITION_FAILED',
   SESSION_CLOSED: 'CONFLICT',
   NOT_SAVED: 'SERVICE_UNAVAILABLE',
+  UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_SUPPORTED',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 };
 
@@ -87,11 +98,50 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 /** Any failure of the database layer: a statement the server refused (SQLSTATE) or a database out of reach. */
 export const isDatabaseError = (error: unknown) => sqlStateOf(error) !== undefined || isDatabaseUnavailable(error);
 
+/** Errors about the request itself that the HTTP framework raises before any of our code runs (Fastify's codes). */
+const FRAMEWORK_CODES: Record<number, AppErrorCode> = {
+  400: 'INVALID_INPUT',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  503: 'UNAVAILABLE',
+};
+
+const TRPC_APP_CODE: Partial<Record<TRPCError['code'], AppErrorCode>> = {
+  BAD_REQUEST: 'INVALID_INPUT',
+  PARSE_ERROR: 'INVALID_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_SUPPORTED: 'METHOD_NOT_ALLOWED',
+  PAYLOAD_TOO_LARGE: 'TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  UNAUTHORIZED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+};
+
+/** Any thrown value as the AppError a client is answered with. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  // Checked before the other wrappers: better-auth and tRPC wrap a database failure in their own 500s.
+  if (isDatabaseUnavailable(error)) return new AppError('UNAVAILABLE', undefined, error);
+  if (sqlStateOf(error)) return new AppError('NOT_SAVED', undefined, error);
+  if (error instanceof TRPCError) {
+    const code = TRPC_APP_CODE[error.code];
+    return new AppError(code ?? 'INTERNAL', undefined, error);
+  }
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError(FRAMEWORK_CODES[status] ?? 'INVALID_INPUT', undefined, error);
+  }
+  if (status === 503) return new AppError('UNAVAILABLE', undefined, error);
+  return new AppError('INTERNAL', undefined, error);
+}
+
+export const httpStatusOf = (error: AppError): number => getHTTPStatusCodeFromError(error);
+
+/** The domain code of an error tRPC is about to send (its formatter). */
 export function appCodeOf(error: TRPCError): AppErrorCode {
-  if (error instanceof AppError) return error.appCode;
-  if (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR') return 'INVALID_INPUT';
-  if (error.code === 'INTERNAL_SERVER_ERROR' && sqlStateOf(error.cause)) return 'NOT_SAVED';
-  return 'INTERNAL';
+  return toAppError(error).appCode;
 }
 
 /** The constraint a failed statement violated: `constraint_name` from postgres.js, `constraint` from PGlite. */

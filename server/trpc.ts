@@ -13,7 +13,7 @@ import type { Tx } from './db/client.ts';
 import type { AppErrorCode } from '../shared/errors.ts';
 import type { UserRole } from './db/schema.ts';
 import type { SessionUser } from './auth/auth.ts';
-import { AppError, appCodeOf, sqlStateOf } from './errors.ts';
+import { AppError, appCodeOf, isDatabaseError, toAppError } from './errors.ts';
 
 const t = initTRPC.context<Context>().create({
   isDev: process.env.NODE_ENV === 'development',
@@ -36,13 +36,14 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 /**
- * A failing database (connection lost, statement refused, injected fault) is a "not saved, try again" for the
- * user, not an anonymous 500. The transaction has already rolled back when this runs.
+ * A failing database is a 503 for the user, never an anonymous 500: UNAVAILABLE when it is out of reach (connection
+ * refused or lost, no connection in time, statement timeout), NOT_SAVED when it refused a statement (an injected
+ * fault). The transaction has already rolled back when this runs.
  */
 export const publicProcedure = t.procedure.use(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR' && sqlStateOf(result.error.cause)) {
-    throw new AppError('NOT_SAVED', undefined, result.error.cause);
+  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseError(result.error.cause)) {
+    throw toAppError(result.error.cause);
   }
   return result;
 });

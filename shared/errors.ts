@@ -27,6 +27,11 @@ export const APP_ERROR_CODES = [
   'SESSION_NOT_STARTED',
   'SESSION_CLOSED',
   'NOT_SAVED',
+  /** The database is out of reach (or the server is overloaded or shutting down): nothing was done; try again. */
+  'UNAVAILABLE',
+  'TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'METHOD_NOT_ALLOWED',
   'INTERNAL',
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

@@ -7,7 +7,8 @@ import { createTRPCClient, httpLink } from '@trpc/client';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { AppRouter } from '../../server/routers/_app.ts';
 
-export const api = createTRPCClient<AppRouter>({ links: [httpLink({ url: '/trpc' })] });
+/** Queries are sent as POST too: their input carries the employee's token, which must never sit in a URL. */
+export const api = createTRPCClient<AppRouter>({ links: [httpLink({ url: '/trpc', methodOverride: 'POST' })] });
 
 let inFlight = 0;
 const listeners = new Set<() => void>();

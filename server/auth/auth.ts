@@ -20,6 +20,7 @@ import {
 } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { renderEmail } from '../mail/templates.ts';
+import { log } from '../app/logger.ts';
 
 /** After this many wrong passwords in a row (within LOCKOUT_MS of each other) the account is locked for LOCKOUT_MS. */
 export const LOCKOUT_THRESHOLD = 5;
@@ -56,6 +57,16 @@ export type AuthOptions = {
  * (or a trusted proxy's X-Forwarded-For) and drops whatever a client sent under that name.
  */
 export const CLIENT_IP_HEADER = 'x-panops-client-ip';
+
+/** The better-auth endpoints the portal calls (paths under /api/auth); server/auth/routes.ts exposes only these. */
+export const AUTH_PUBLIC_PATHS: readonly { method: 'GET' | 'POST'; path: RegExp }[] = [
+  { method: 'POST', path: /^\/sign-in\/email$/ },
+  { method: 'POST', path: /^\/sign-out$/ },
+  { method: 'POST', path: /^\/request-password-reset$/ },
+  { method: 'POST', path: /^\/reset-password$/ },
+  // The link in a reset or invitation email: checks the token and redirects to the portal's page.
+  { method: 'GET', path: /^\/reset-password\/[^/]+$/ },
+];
 
 export function createAuth(opts: AuthOptions) {
   const now = opts.now ?? (() => new Date());
@@ -196,8 +207,18 @@ export function createAuth(opts: AuthOptions) {
       }),
     },
     telemetry: { enabled: false },
-    // Wrong passwords are expected traffic (and are counted for the lockout); only errors are worth a log line.
-    logger: { level: 'error' },
+    // Errors leave better-auth's router instead of becoming its bare 500 response, so the HTTP layer maps them
+    // like any other (a database out of reach → 503). Its own refusals (wrong password, 429) stay answers.
+    onAPIError: { throw: true },
+    // Wrong passwords are expected traffic (and are counted for the lockout); only errors are worth a log line,
+    // and it goes through our logger, whose error serializer keeps SQL parameters and tokens out.
+    logger: {
+      level: 'error',
+      log: (level, message, ...args) => {
+        const err = args.find((a) => a instanceof Error);
+        log[level]({ err, component: 'better-auth' }, message);
+      },
+    },
   });
   return auth;
 }

@@ -20,6 +20,9 @@ import * as schema from './schema.ts';
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbKind = 'pglite' | 'postgres';
+/** What the pool is doing now (transactions only: single statements are not counted). */
+export type PoolStats = { size: number; inUse: number; waiting: number };
+
 export type DbHandle = {
   db: Db;
   /**
@@ -30,6 +33,11 @@ export type DbHandle = {
   kind: DbKind;
   /** Tag of the newest migration applied, e.g. "0001_security". */
   migrationVersion: string;
+  /** Tag of the newest migration this build ships; /readyz compares it with what the database has. */
+  expectedMigration: string;
+  /** The newest migration the database has now (a query: another process may have migrated since boot). */
+  appliedMigration(): Promise<string>;
+  poolStats(): PoolStats;
   close(): Promise<void>;
 };
 
@@ -76,22 +84,48 @@ async function appliedMigrationTag(db: Db): Promise<string> {
 const MIGRATION_LOCK = sql`select pg_advisory_lock(hashtext('panops:migrations'))`;
 const MIGRATION_UNLOCK = sql`select pg_advisory_unlock(hashtext('panops:migrations'))`;
 
+/**
+ * How long a request may wait on the database, so that no request hangs while PostgreSQL is away (ADR 0011):
+ * - connecting: `connectTimeoutSeconds` per attempt (an unreachable host; a stopped server refuses at once);
+ * - a transaction waiting for a pooled connection: `acquireTimeoutMs`, then DB_ACQUIRE_TIMEOUT (→ 503);
+ * - one statement: `statementTimeoutMs` (PostgreSQL's statement_timeout; 0 = none, for benchmark fixtures);
+ * - a transaction left open by a stuck client: idle_in_transaction_session_timeout, 30 s.
+ * Between failed connection attempts postgres.js waits `backoff` seconds; its default grows to 20 s, which kept
+ * queued requests waiting long after PostgreSQL was back. Here it stays under a second.
+ */
+export const DB_TIMEOUTS = {
+  connectTimeoutSeconds: 3,
+  acquireTimeoutMs: 5_000,
+  statementTimeoutMs: 15_000,
+  idleInTransactionMs: 30_000,
+} as const;
+
 export type OpenDbOptions = {
   databaseUrl?: string | undefined;
   migrateDatabaseUrl?: string | undefined;
   pgliteDir?: string | undefined;
   /** Pool size for postgres.js. */
   max?: number;
+  connectTimeoutSeconds?: number;
+  acquireTimeoutMs?: number;
+  statementTimeoutMs?: number;
 };
 
 export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.migrateDatabaseUrl, options.max);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
   return openPglite(options.pgliteDir);
 }
 
-async function openPostgres(databaseUrl: string, migrateUrl: string | undefined, max = 20): Promise<DbHandle> {
+/** Waits between reconnection attempts: 50 ms doubling to 800 ms, with jitter so processes do not retry in step. */
+const reconnectBackoff = (retries: number) => Math.min(0.05 * 2 ** retries, 0.8) * (0.75 + Math.random() / 2);
+
+async function openPostgres(databaseUrl: string, options: OpenDbOptions): Promise<DbHandle> {
+  const max = options.max ?? 20;
+  const connectTimeout = options.connectTimeoutSeconds ?? DB_TIMEOUTS.connectTimeoutSeconds;
+  const statementTimeout = options.statementTimeoutMs ?? DB_TIMEOUTS.statementTimeoutMs;
+  const migrateUrl = options.migrateDatabaseUrl;
   // max: 1 so the advisory lock and the migration share one session; boots racing each other then queue.
-  const owner = postgres(migrateUrl ?? databaseUrl, { max: 1, onnotice: () => {} });
+  const owner = postgres(migrateUrl ?? databaseUrl, { max: 1, onnotice: () => {}, connect_timeout: connectTimeout });
   let migrationVersion: string;
   try {
     const ownerDb = drizzlePostgres(owner, { schema });
@@ -108,22 +142,96 @@ async function openPostgres(databaseUrl: string, migrateUrl: string | undefined,
   // No JIT: every statement here is either short or a set-based bulk step, and LLVM's compile (100 ms to over a
   // second per statement when the planner's cost estimate crosses jit_above_cost) never paid for itself — it
   // cost the roster import's diff more than its whole execution.
-  const client = postgres(databaseUrl, { max, onnotice: () => {}, connection: { jit: 'off' } });
-  const authClient = postgres(databaseUrl, {
-    max: 4,
-    onnotice: () => {},
-    connection: { 'app.auth_context': 'on' },
-  });
-  const close = async () => {
-    await Promise.all([client.end(), authClient.end()]);
+  const limits = {
+    statement_timeout: statementTimeout,
+    idle_in_transaction_session_timeout: DB_TIMEOUTS.idleInTransactionMs,
   };
-  const db = drizzlePostgres(preparedStatements(client), { schema });
+  const common = { onnotice: () => {}, connect_timeout: connectTimeout, backoff: reconnectBackoff };
+  const client = postgres(databaseUrl, { ...common, max, connection: { jit: 'off', ...limits } });
+  const authClient = postgres(databaseUrl, { ...common, max: 4, connection: { 'app.auth_context': 'on', ...limits } });
+  const close = async () => {
+    await Promise.all([client.end({ timeout: 5 }), authClient.end({ timeout: 5 })]);
+  };
+  const pool = new PoolGauge(max, options.acquireTimeoutMs ?? DB_TIMEOUTS.acquireTimeoutMs);
+  const db = drizzlePostgres(preparedStatements(client, pool), { schema });
   const authDb = drizzlePostgres(authClient, { schema });
   await assertUnprivilegedRole(db).catch(async (error: unknown) => {
     await close();
     throw error;
   });
-  return { db, authDb, kind: 'postgres', migrationVersion, close };
+  return {
+    db,
+    authDb,
+    kind: 'postgres',
+    migrationVersion,
+    expectedMigration: readJournal().at(-1)!.tag,
+    appliedMigration: () => appliedMigrationTag(db),
+    poolStats: () => pool.stats(),
+    close,
+  };
+}
+
+/** A transaction that did not get a connection within the deadline (the pool is exhausted or the server is away). */
+export class AcquireTimeoutError extends Error {
+  readonly code = 'DB_ACQUIRE_TIMEOUT';
+  constructor(ms: number) {
+    super(`No database connection within ${ms} ms`);
+  }
+}
+
+/**
+ * Counts transactions waiting for and holding a connection (for /metrics), and bounds the wait: a transaction
+ * that has not started within `acquireTimeoutMs` is rejected with AcquireTimeoutError. If postgres.js starts it
+ * later anyway, its callback throws before running any of the caller's work, so it rolls back having done nothing.
+ */
+class PoolGauge {
+  private waiting = 0;
+  private inUse = 0;
+  private readonly size: number;
+  private readonly acquireTimeoutMs: number;
+  constructor(size: number, acquireTimeoutMs: number) {
+    this.size = size;
+    this.acquireTimeoutMs = acquireTimeoutMs;
+  }
+
+  stats(): PoolStats {
+    return { size: this.size, inUse: this.inUse, waiting: this.waiting };
+  }
+
+  begin<T>(open: (callback: (scoped: postgres.TransactionSql) => unknown) => Promise<T>, callback: (scoped: postgres.TransactionSql) => unknown): Promise<T> {
+    this.waiting++;
+    let state: 'waiting' | 'running' | 'abandoned' = 'waiting';
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (state !== 'waiting') return;
+        state = 'abandoned';
+        this.waiting--;
+        reject(new AcquireTimeoutError(this.acquireTimeoutMs));
+      }, this.acquireTimeoutMs);
+      timer.unref();
+      open(async (scoped) => {
+        if (state === 'abandoned') throw new AcquireTimeoutError(this.acquireTimeoutMs);
+        state = 'running';
+        clearTimeout(timer);
+        this.waiting--;
+        this.inUse++;
+        try {
+          return await callback(scoped);
+        } finally {
+          this.inUse--;
+        }
+      }).then(
+        (value) => resolve(value),
+        (error: unknown) => {
+          clearTimeout(timer);
+          if (state === 'waiting') this.waiting--;
+          // An abandoned transaction's own failure has nobody waiting for it (its caller got the timeout).
+          if (state !== 'abandoned') reject(error);
+          state = 'abandoned';
+        },
+      );
+    });
+  }
 }
 
 /**
@@ -132,7 +240,7 @@ async function openPostgres(databaseUrl: string, migrateUrl: string | undefined,
  * text; opting in here (also for the transaction-scoped clients `begin` hands out) removes that work from every
  * statement of the hot consent path. Drizzle emits the same text for the same query shape, so the cache stays small.
  */
-function preparedStatements<S extends postgres.Sql | postgres.TransactionSql>(sql: S): S {
+function preparedStatements<S extends postgres.Sql | postgres.TransactionSql>(sql: S, pool?: PoolGauge): S {
   return new Proxy(sql, {
     get(target, property, receiver) {
       if (property === 'unsafe') {
@@ -144,7 +252,10 @@ function preparedStatements<S extends postgres.Sql | postgres.TransactionSql>(sq
         const open = Reflect.get(target, property, receiver) as (...a: unknown[]) => unknown;
         return (...args: unknown[]) => {
           const callback = args.pop() as (scoped: postgres.TransactionSql) => unknown;
-          return open(...args, (scoped: postgres.TransactionSql) => callback(preparedStatements(scoped)));
+          const wrapped = (scoped: postgres.TransactionSql) => callback(preparedStatements(scoped));
+          // Only the root pool's transactions wait for a connection; savepoints run on the one they have.
+          if (pool && property === 'begin') return pool.begin((cb) => open(...args, cb) as Promise<unknown>, wrapped);
+          return open(...args, wrapped);
         };
       }
       return Reflect.get(target, property, receiver);
@@ -176,5 +287,15 @@ async function openPglite(dir: string | undefined): Promise<DbHandle> {
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder });
   const migrationVersion = await appliedMigrationTag(db);
-  return { db, authDb: db, kind: 'pglite', migrationVersion, close: () => client.close() };
+  return {
+    db,
+    authDb: db,
+    kind: 'pglite',
+    migrationVersion,
+    expectedMigration: readJournal().at(-1)!.tag,
+    appliedMigration: () => appliedMigrationTag(db),
+    // One in-process session: nothing is pooled.
+    poolStats: () => ({ size: 1, inUse: 0, waiting: 0 }),
+    close: () => client.close(),
+  };
 }

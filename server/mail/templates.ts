@@ -14,9 +14,10 @@ export type EmailKind = (typeof EMAIL_KINDS)[number];
 
 /**
  * Namespaces the server writes from: the email texts, the onboarding runbook texts the checklist email lists, and
- * the Archive's headings (with the shared channel names) for a session exported as markdown.
+ * the Archive's headings (with the shared channel names) for a session exported as markdown, and the error messages
+ * of HTTP answers (the same `errors.<code>` texts the apps show).
  */
-const NAMESPACES = ['emails', 'onboarding', 'archive', 'common'] as const;
+const NAMESPACES = ['emails', 'onboarding', 'archive', 'common', 'portal'] as const;
 let instance: ReturnType<typeof i18next.createInstance> | undefined;
 
 function load() {
@@ -67,4 +68,10 @@ export function renderEmail(kind: EmailKind, language: string | null | undefined
     subject: t(`${kind}.subject`, { ...vars, lng }),
     text: t(`${kind}.body`, { ...vars, lng }),
   };
+}
+
+/** The message of an error code in `language` (common texts first, then the portal's), for HTTP error bodies. */
+export function errorMessage(code: string, language: string | null | undefined): string {
+  const t = load().getFixedT(emailLanguage(language), ['common', 'portal']);
+  return t([`common:errors.${code}`, `portal:errors.${code}`, 'common:errors.INTERNAL'] as unknown as 'common:errors.INTERNAL');
 }

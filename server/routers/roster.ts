@@ -23,7 +23,7 @@ import {
 } from '../services/roster.ts';
 import { onboardingProcedure, router } from '../trpc.ts';
 
-/** Roster import: CSV upload (plain HTTP route, server/roster/upload-route.ts), preview, mapping, validation, diff, apply. */
+/** Roster import: CSV upload (plain HTTP route, server/roster/routes.ts), preview, mapping, validation, diff, apply. */
 export const rosterRouter = router({
   list: onboardingProcedure
     .input(z.void())

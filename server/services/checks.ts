@@ -3,6 +3,7 @@
  * Connector checks wait for connectors (none exist yet); the 24 h check-in is recorded by a person; the 48 h check
  * compares the enrollment rate with the runbook's target.
  */
+import { log } from '../app/logger.ts';
 import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { ENROLLMENT_TARGET, POST_CHECKS } from '../../shared/onboarding.ts';
@@ -156,7 +157,7 @@ export function startCheckSweep(
   opts: { intervalMs?: number; now?: () => Date; onError?: (error: unknown) => void } = {},
 ): CheckSweep {
   const now = opts.now ?? (() => new Date());
-  const onError = opts.onError ?? ((e: unknown) => console.error('post-onboarding check sweep:', e));
+  const onError = opts.onError ?? ((e: unknown) => log.warn({ err: e }, 'post-onboarding check sweep failed'));
   let running: Promise<void> | null = null;
   let stopped = false;
   const runOnce = () => {

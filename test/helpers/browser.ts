@@ -1,7 +1,7 @@
 /** Debian's chromium for the browser tests: required in CI, skipped (with a clear reason) elsewhere when absent. */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
-import { distDir } from '../../server/http.ts';
+import { distDir } from '../../server/app/http.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const haveChromium = existsSync(CHROMIUM);

@@ -6,7 +6,9 @@ import { createLogin, type SessionUser } from '../../server/auth/auth.ts';
 import type { AppServices } from '../../server/context.ts';
 import { createContextInner } from '../../server/context.ts';
 import type { DbHandle } from '../../server/db/client.ts';
-import { createAppServer } from '../../server/http.ts';
+import { createApp } from '../../server/app/http.ts';
+import { StreamRegistry } from '../../server/app/streams.ts';
+import type { TrustProxy } from '../../server/env.ts';
 import type { UserRole } from '../../server/db/schema.ts';
 import { withTenant } from '../../server/db/tenant.ts';
 import { createCaller } from '../../server/routers/_app.ts';
@@ -107,19 +109,30 @@ export type RunningServer = { services: AppServices; origin: string; close(): Pr
  */
 export async function startTestServer(
   db: DbHandle,
-  opts: Omit<Parameters<typeof testServices>[1] & object, 'publicUrl'> = {},
+  opts: Omit<Parameters<typeof testServices>[1] & object, 'publicUrl'> & {
+    trustProxy?: TrustProxy;
+    metricsToken?: string;
+    publicUrl?: string;
+  } = {},
 ): Promise<RunningServer> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const services = testServices(db, { ...opts, publicUrl: origin });
-  const server = await createAppServer({ services, mode: 'production' });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const services = testServices(db, { ...opts, publicUrl: opts.publicUrl ?? origin });
+  const app = await createApp({
+    services,
+    mode: 'production',
+    trustProxy: opts.trustProxy,
+    metricsToken: opts.metricsToken,
+    streams: new StreamRegistry(),
+  });
+  await app.listen({ port, host: '127.0.0.1' });
   return {
     services,
     origin,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      app.server.closeAllConnections();
+      await app.close();
+      services.mailer.close();
     },
   };
 }

@@ -152,7 +152,7 @@ describe(`sign-in over HTTP (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(await current()).toBe(412);
     const chosen = await fetch(`${base}/trpc/session.selectCustomer`, {
       method: 'POST',
-      headers: { cookie, 'Content-Type': 'application/json' },
+      headers: { cookie, 'Content-Type': 'application/json', Origin: base },
       body: JSON.stringify({ customerId }),
     });
     expect(chosen.status).toBe(200);
@@ -166,7 +166,7 @@ describe(`sign-in over HTTP (${process.env.TEST_DB ?? 'pglite'})`, () => {
     const adminCookie = cookieOf(await signIn(admin.email, TEST_PASSWORD));
     const refused = await fetch(`${base}/trpc/session.selectCustomer`, {
       method: 'POST',
-      headers: { cookie: adminCookie, 'Content-Type': 'application/json' },
+      headers: { cookie: adminCookie, 'Content-Type': 'application/json', Origin: base },
       body: JSON.stringify({ customerId }),
     });
     expect(refused.status).toBe(403);

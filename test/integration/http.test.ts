@@ -42,12 +42,18 @@ const trpcGet = (path: string, input: unknown) =>
   get(`/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
 
 describe(`HTTP server (${process.env.TEST_DB ?? 'pglite'})`, () => {
-  it('GET /healthz reports the database kind and the latest migration', async () => {
+  it('GET /healthz is liveness: the process answers, without asking the database', async () => {
     const res = await get('/healthz');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('GET /readyz is readiness: the database answers and has exactly the migrations this build ships', async () => {
+    const res = await get('/readyz');
+    expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; database: string; migration: string };
-    expect(body).toEqual({ status: 'ok', database: t.handle.kind, migration: latestMigration });
+    expect(body).toEqual({ status: 'ready', database: t.handle.kind, migration: latestMigration, expected: latestMigration });
   });
 
   it('an enrollment URL gets the SPA shell with no-referrer and a CSP', async () => {
@@ -91,7 +97,7 @@ describe(`HTTP server (${process.env.TEST_DB ?? 'pglite'})`, () => {
     const res = await get('/api/anything');
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await res.json()).toEqual({ error: 'not_found' });
+    expect(await res.json()).toMatchObject({ code: 'NOT_FOUND', message: expect.any(String) });
   });
 
   it('hashed assets are cached immutably', async () => {

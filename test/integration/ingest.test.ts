@@ -93,7 +93,7 @@ describe(`POST ${INGEST_PATH} (${testDbKind})`, () => {
     for (const key of [null, 'not-a-key', unknown]) {
       const { status, body } = await post(key, { records: [] });
       expect(status, String(key)).toBe(401);
-      expect(body.error).toBe('unauthorized');
+      expect(body).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.any(String) });
     }
     const logged = await db.owner(`select key_prefix, reason, ip_address, user_agent from api_auth_failures where user_agent = $1 order by occurred_at`, [UA]);
     expect(logged.map((r) => [r.key_prefix, r.reason])).toEqual([
@@ -172,12 +172,12 @@ describe(`POST ${INGEST_PATH} (${testDbKind})`, () => {
     const many = Array.from({ length: 1001 }, () => toWire(commRecord(email, 'email', { occurredAt: recent() })));
     const tooMany = await post(keyA.secret, { records: many });
     expect(tooMany.status).toBe(413);
-    expect(tooMany.body).toMatchObject({ error: 'too_many_records', limit: 1000 });
+    expect(tooMany.body).toMatchObject({ code: 'TOO_LARGE', limit: 1000 });
 
     const huge = JSON.stringify({ records: [toWire(commRecord(email, 'email', { body: 'x'.repeat(INGEST_MAX_BYTES) }))] });
     const tooBig = await post(keyA.secret, null, { raw: huge });
     expect(tooBig.status).toBe(413);
-    expect(tooBig.body.error).toBe('body_too_large');
+    expect(tooBig.body).toMatchObject({ code: 'TOO_LARGE', limit: INGEST_MAX_BYTES });
 
     const rows = await tenantRows<{ n: number }>(
       a.customerId,

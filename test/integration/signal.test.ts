@@ -160,7 +160,7 @@ async function ask(origin: string, cookie: string, body: unknown, opts: { stopAf
   const controller = new AbortController();
   const res = await fetch(`${origin}${SIGNAL_QUERY_PATH}`, {
     method: 'POST',
-    headers: { cookie, 'Content-Type': 'application/json' },
+    headers: { cookie, 'Content-Type': 'application/json', Origin: origin },
     body: JSON.stringify(body),
     signal: controller.signal,
   });
@@ -308,10 +308,10 @@ describe(`POST ${SIGNAL_QUERY_PATH} (${testDbKind})`, () => {
 
   it('is for CEOs only, takes the tenant from the session, and validates the question', async () => {
     const anon = await ask(withModel.origin, '', { query: 'supplier' });
-    expect([anon.status, anon.json]).toEqual([401, { code: 'UNAUTHENTICATED' }]);
+    expect([anon.status, anon.json]).toEqual([401, { code: 'UNAUTHENTICATED', message: expect.any(String) }]);
     const admin = await signIn(withModel.origin, withModel.services, 'admin', a.customerId);
     const refused = await ask(withModel.origin, admin.cookie, { query: 'supplier' });
-    expect([refused.status, refused.json]).toEqual([403, { code: 'FORBIDDEN' }]);
+    expect([refused.status, refused.json]).toEqual([403, { code: 'FORBIDDEN', message: expect.any(String) }]);
 
     const ceoB = await signIn(withModel.origin, withModel.services, 'ceo', b.customerId);
     const empty = await ask(withModel.origin, ceoB.cookie, { query: '   ' });
@@ -324,7 +324,7 @@ describe(`POST ${SIGNAL_QUERY_PATH} (${testDbKind})`, () => {
     fake.behave({ kind: 'answer' });
     const mine = await ask(withModel.origin, ceoA.cookie, { query: 'supplier delay' });
     const other = await ask(withModel.origin, ceoB.cookie, { sessionId: eventOf(mine.events, 'session')!.sessionId, query: 'supplier delay' });
-    expect([other.status, other.json]).toEqual([404, { code: 'NOT_FOUND' }]);
+    expect([other.status, other.json]).toEqual([404, { code: 'NOT_FOUND', message: expect.any(String) }]);
     const bAnswer = await ask(withModel.origin, ceoB.cookie, { query: 'supplier delay Atlas launch' });
     expect(eventOf(bAnswer.events, 'sources')!.sources.map((s) => (s.removed ? s.id : s.record.id))).toEqual([ids['b-best']]);
   });

@@ -1,0 +1,80 @@
+/**
+ * better-auth's HTTP endpoints under /api/auth, limited to the ones the portal uses (AUTH_PUBLIC_PATHS): every
+ * other endpoint better-auth ships (session listing, account linking, user updates, …) answers 404, so none of them
+ * can leak a session token or change an account behind our back.
+ *
+ * The request reaches better-auth as a fetch Request with the client address in CLIENT_IP_HEADER (from Fastify's
+ * trusted-proxy resolution; whatever a client sent under that name is dropped). Answers pass through, except that
+ * a session token is never put in a JSON body (the httpOnly cookie carries it) and a failure of ours — a database
+ * out of reach included — is answered by the one error mapping (503, localized), never by better-auth's bare 500.
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { AppServices } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { AUTH_PUBLIC_PATHS, CLIENT_IP_HEADER } from './auth.ts';
+
+const BASE = '/api/auth';
+const HOP_BY_HOP = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', CLIENT_IP_HEADER]);
+
+function isPublic(method: string, path: string): boolean {
+  return AUTH_PUBLIC_PATHS.some((allowed) => allowed.method === method && allowed.path.test(path));
+}
+
+function toFetchRequest(request: FastifyRequest, origin: string): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  headers.set(CLIENT_IP_HEADER, request.ip);
+  const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.body !== undefined;
+  return new Request(new URL(request.url, origin), {
+    method: request.method,
+    headers,
+    body: hasBody ? JSON.stringify(request.body) : null,
+  });
+}
+
+/** A session token in a JSON answer (sign-in returns one) is redundant with the httpOnly cookie: drop it. */
+function withoutTokens(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return body;
+    const copy = { ...(parsed as Record<string, unknown>) };
+    delete copy.token;
+    const session = copy.session as Record<string, unknown> | undefined;
+    if (session && typeof session === 'object') copy.session = { ...session, token: undefined };
+    return JSON.stringify(copy);
+  } catch {
+    return body;
+  }
+}
+
+export const authRoutes: FastifyPluginAsync<{ services: AppServices }> = async (app, { services }) => {
+  const origin = new URL(services.publicUrl).origin;
+  app.route({
+    method: ['GET', 'POST'],
+    url: `${BASE}/*`,
+    bodyLimit: 16 * 1024,
+    handler: async (request, reply) => {
+      const path = request.url.slice(BASE.length).split('?')[0] ?? '';
+      if (!isPublic(request.method, path)) throw new AppError('NOT_FOUND');
+      const response = await services.auth.handler(toFetchRequest(request, origin));
+      if (response.status >= 500) {
+        request.log.error({ status: response.status, path }, 'sign-in service answered with a server error');
+        throw new AppError('INTERNAL');
+      }
+      reply.code(response.status);
+      response.headers.forEach((value, name) => {
+        if (name !== 'set-cookie' && name !== 'content-length') reply.header(name, value);
+      });
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length) reply.header('set-cookie', cookies);
+      const retryAfter = response.headers.get('x-retry-after');
+      if (retryAfter) reply.header('Retry-After', retryAfter);
+      const body = await response.text();
+      const json = (response.headers.get('content-type') ?? '').includes('json');
+      return reply.send(json ? withoutTokens(body) : body);
+    },
+  });
+};
