@@ -11,11 +11,14 @@ import type { Context } from './context.ts';
 import { withTenant, withTokenTenant, type TokenKind, type TokenOwner } from './db/tenant.ts';
 import type { Tx } from './db/client.ts';
 import type { AppErrorCode } from '../shared/errors.ts';
-import type { UserRole } from './db/schema.ts';
+import { allows, type Capability } from '../shared/access.ts';
 import type { SessionUser } from './auth/auth.ts';
 import { AppError, appCodeOf, isDatabaseError, toAppError } from './errors.ts';
 
-const t = initTRPC.context<Context>().create({
+/** Every signed-in procedure records the capability it requires (shared/access.ts), for the role-matrix test. */
+export type ProcedureMeta = { capability?: Capability };
+
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   isDev: process.env.NODE_ENV === 'development',
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? error.cause : null;
@@ -97,16 +100,16 @@ export const manageProcedure = publicProcedure
     ),
   );
 
-/** A signed-in user (session cookie, resolved by better-auth in the HTTP context). */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+/** A signed-in user (session cookie, resolved by better-auth in the HTTP context), any role. */
+export const authedProcedure = publicProcedure.meta({ capability: 'account' }).use(({ ctx, next }) => {
   if (!ctx.user) throw new AppError('UNAUTHENTICATED');
   return next({ ctx: { user: ctx.user } });
 });
 
-/** Signed in with one of `roles`; anyone else gets FORBIDDEN. */
-export function roleProcedure(...roles: UserRole[]) {
-  return authedProcedure.use(({ ctx, next }) => {
-    if (!roles.includes(ctx.user.role)) throw new AppError('FORBIDDEN');
+/** Signed in with a role that has `capability` in the role matrix (shared/access.ts); anyone else gets FORBIDDEN. */
+export function roleProcedure(capability: Capability) {
+  return authedProcedure.meta({ capability }).use(({ ctx, next }) => {
+    if (!allows(capability, ctx.user.role)) throw new AppError('FORBIDDEN');
     return next();
   });
 }
@@ -122,11 +125,11 @@ export function tenantOf(user: SessionUser): string {
 }
 
 /**
- * Signed in with one of `roles`, inside a transaction scoped to the user's tenant. Resolvers get `ctx.tx` and
+ * Signed in with `capability`, inside a transaction scoped to the user's tenant. Resolvers get `ctx.tx` and
  * `ctx.tenantId`, never the root db.
  */
-export function tenantProcedure(...roles: UserRole[]) {
-  return roleProcedure(...roles).use(({ ctx, next }) => {
+export function tenantProcedure(capability: Capability) {
+  return roleProcedure(capability).use(({ ctx, next }) => {
     const tenantId = tenantOf(ctx.user);
     return inTransaction(
       (work: (tx: Tx) => Promise<unknown>) => withTenant(ctx.db, tenantId, work),
@@ -139,8 +142,8 @@ export function tenantProcedure(...roles: UserRole[]) {
  * Like tenantProcedure, for workflows that also talk to the outside (sign-in service, SMTP) and must not hold a
  * transaction open meanwhile: `ctx.inTenant(fn)` runs each database step in its own tenant-scoped transaction.
  */
-export function tenantWorkflowProcedure(...roles: UserRole[]) {
-  return roleProcedure(...roles).use(({ ctx, next }) => {
+export function tenantWorkflowProcedure(capability: Capability) {
+  return roleProcedure(capability).use(({ ctx, next }) => {
     const tenantId = tenantOf(ctx.user);
     const inTenant = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(ctx.db, tenantId, fn);
     return next({ ctx: { tenantId, inTenant } });
@@ -148,11 +151,10 @@ export function tenantWorkflowProcedure(...roles: UserRole[]) {
 }
 
 /** The onboarding team, across customers (no tenant yet). */
-export const operatorProcedure = roleProcedure('operator');
+export const operatorProcedure = roleProcedure('customers');
 /** Onboarding portal work on one customer: the operator, with the customer's admin. */
-export const ONBOARDING_ROLES: readonly UserRole[] = ['operator', 'admin'];
-export const onboardingProcedure = tenantProcedure(...ONBOARDING_ROLES);
-/** Admin panel: enrollment rates, roster, corrections, audit. */
-export const adminPanelProcedure = tenantProcedure('operator', 'admin', 'ceo');
-/** Signal and Archive. */
-export const ceoProcedure = tenantProcedure('ceo');
+export const onboardingProcedure = tenantProcedure('onboarding');
+/** Admin panel (read): enrollment rates, people's link status, corrections, checks, audit. */
+export const adminPanelProcedure = tenantProcedure('adminPanel');
+export const signalProcedure = tenantProcedure('signal');
+export const archiveProcedure = tenantProcedure('archive');

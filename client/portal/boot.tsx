@@ -21,11 +21,11 @@ const router = createBrowserRouter([
       { path: '/forgot-password', lazy: page(() => import('./pages/auth/ForgotPassword.tsx'), 'ForgotPassword') },
       { path: '/reset-password', lazy: page(() => import('./pages/auth/ResetPassword.tsx'), 'ResetPassword') },
       {
-        element: <RequireRole roles={['operator']} />,
+        element: <RequireRole capability="customers" />,
         children: [{ path: '/portal', lazy: page(() => import('./pages/customers/CustomersPage.tsx'), 'CustomersPage') }],
       },
       {
-        element: <RequireRole roles={['operator', 'admin']} needsCustomer />,
+        element: <RequireRole capability="onboarding" needsCustomer />,
         children: [
           { path: '/portal/setup', lazy: page(() => import('./pages/setup/SetupPage.tsx'), 'SetupPage') },
           { path: '/portal/checklist', lazy: page(() => import('./pages/onboarding/ChecklistPage.tsx'), 'ChecklistPage') },
@@ -37,22 +37,30 @@ const router = createBrowserRouter([
         ],
       },
       {
-        element: <RequireRole roles={['operator', 'admin', 'ceo']} needsCustomer />,
+        element: <RequireRole capability="adminPanel" needsCustomer />,
         children: [
           { path: '/admin', lazy: page(() => import('./pages/admin/EnrollmentPage.tsx'), 'EnrollmentPage') },
           { path: '/admin/people', lazy: page(() => import('./pages/admin/PeoplePage.tsx'), 'PeoplePage') },
           { path: '/admin/corrections', lazy: page(() => import('./pages/admin/CorrectionsPage.tsx'), 'CorrectionsPage') },
           { path: '/admin/checks', lazy: page(() => import('./pages/admin/ChecksPage.tsx'), 'ChecksPage') },
           { path: '/admin/audit', lazy: page(() => import('./pages/audit/AuditPage.tsx'), 'AuditPage') },
-          { path: '/admin/api-keys', lazy: page(() => import('./pages/apikeys/ApiKeysPage.tsx'), 'ApiKeysPage') },
         ],
       },
       {
-        element: <RequireRole roles={['ceo']} />,
+        element: <RequireRole capability="apiKeys" needsCustomer />,
+        children: [{ path: '/admin/api-keys', lazy: page(() => import('./pages/apikeys/ApiKeysPage.tsx'), 'ApiKeysPage') }],
+      },
+      {
+        element: <RequireRole capability="signal" />,
         children: [
           { path: '/signal', lazy: page(() => import('./pages/signal/SignalHome.tsx'), 'SignalHome') },
           { path: '/signal/ask', lazy: page(() => import('./pages/signal/SignalChat.tsx'), 'SignalChat') },
           { path: '/signal/sessions/:sessionId', lazy: page(() => import('./pages/signal/SignalChat.tsx'), 'SignalChat') },
+        ],
+      },
+      {
+        element: <RequireRole capability="archive" />,
+        children: [
           { path: '/archive', lazy: page(() => import('./pages/archive/ArchivePage.tsx'), 'ArchivePage') },
           { path: '/archive/:sessionId', lazy: page(() => import('./pages/archive/ArchiveSession.tsx'), 'ArchiveSession') },
         ],

@@ -1,22 +1,31 @@
+import { ACCESS, type Capability } from '../../shared/access.ts';
 import type { TUserRole } from '../../shared/schemas/portal.ts';
 
-/** Navigation per role; labels are keys of the `portal` namespace. */
-export type NavItem = { to: string; label: string; roles: TUserRole[]; needsCustomer: boolean };
+/** Navigation; each item is shown to the roles the role matrix (shared/access.ts) gives its capability. */
+export type NavItem = { to: string; label: string; roles: readonly TUserRole[]; needsCustomer: boolean };
 
+const item = (to: string, label: string, capability: Capability, needsCustomer = true): NavItem => ({
+  to,
+  label,
+  roles: ACCESS[capability],
+  needsCustomer,
+});
+
+/** Labels are keys of the `portal` namespace. */
 export const NAV: NavItem[] = [
-  { to: '/portal', label: 'nav.customers', roles: ['operator'], needsCustomer: false },
-  { to: '/portal/setup', label: 'nav.setup', roles: ['operator', 'admin'], needsCustomer: true },
-  { to: '/portal/checklist', label: 'nav.checklist', roles: ['operator', 'admin'], needsCustomer: true },
-  { to: '/portal/session', label: 'nav.session', roles: ['operator', 'admin'], needsCustomer: true },
-  { to: '/portal/roster', label: 'nav.roster', roles: ['operator', 'admin'], needsCustomer: true },
-  { to: '/portal/links', label: 'nav.links', roles: ['operator', 'admin'], needsCustomer: true },
-  { to: '/portal/outbox', label: 'nav.outbox', roles: ['operator', 'admin'], needsCustomer: true },
-  { to: '/signal', label: 'nav.signal', roles: ['ceo'], needsCustomer: true },
-  { to: '/archive', label: 'nav.archive', roles: ['ceo'], needsCustomer: true },
-  { to: '/admin', label: 'nav.enrollment', roles: ['operator', 'admin', 'ceo'], needsCustomer: true },
-  { to: '/admin/people', label: 'nav.people', roles: ['operator', 'admin', 'ceo'], needsCustomer: true },
-  { to: '/admin/corrections', label: 'nav.corrections', roles: ['operator', 'admin', 'ceo'], needsCustomer: true },
-  { to: '/admin/checks', label: 'nav.checks', roles: ['operator', 'admin', 'ceo'], needsCustomer: true },
-  { to: '/admin/audit', label: 'nav.audit', roles: ['operator', 'admin', 'ceo'], needsCustomer: true },
-  { to: '/admin/api-keys', label: 'nav.apiKeys', roles: ['operator', 'admin', 'ceo'], needsCustomer: true },
+  item('/portal', 'nav.customers', 'customers', false),
+  item('/portal/setup', 'nav.setup', 'onboarding'),
+  item('/portal/checklist', 'nav.checklist', 'onboarding'),
+  item('/portal/session', 'nav.session', 'onboarding'),
+  item('/portal/roster', 'nav.roster', 'onboarding'),
+  item('/portal/links', 'nav.links', 'onboarding'),
+  item('/portal/outbox', 'nav.outbox', 'onboarding'),
+  item('/signal', 'nav.signal', 'signal'),
+  item('/archive', 'nav.archive', 'archive'),
+  item('/admin', 'nav.enrollment', 'adminPanel'),
+  item('/admin/people', 'nav.people', 'adminPanel'),
+  item('/admin/corrections', 'nav.corrections', 'adminPanel'),
+  item('/admin/checks', 'nav.checks', 'adminPanel'),
+  item('/admin/audit', 'nav.audit', 'adminPanel'),
+  item('/admin/api-keys', 'nav.apiKeys', 'apiKeys'),
 ];

@@ -14,7 +14,7 @@ import { errorBody, noteFailure, refuseUnreadBody, signedIn } from '../app/hooks
 import type { AppServices } from '../context.ts';
 import { AppError, toAppError } from '../errors.ts';
 import { storeUpload } from '../services/roster.ts';
-import { ONBOARDING_ROLES } from '../trpc.ts';
+import { ACCESS } from '../../shared/access.ts';
 import { CsvProblem, readCsv, TooLargeError } from './csv.ts';
 
 export const ROSTER_UPLOAD_PATH = '/api/roster/upload';
@@ -72,7 +72,7 @@ export const rosterRoutes: FastifyPluginAsync<{ services: AppServices }> = async
         const length = lengthOf(request);
         if (length !== null && length > MAX_UPLOAD_BYTES) throw new AppError('IMPORT_TOO_LARGE');
       },
-      signedIn(services, ONBOARDING_ROLES),
+      signedIn(services, ACCESS.onboarding),
     ],
     handler: async (request, reply) => {
       reply.hijack();

@@ -10,7 +10,6 @@ import {
   ZPeopleQuery,
   ZTimeline,
 } from '../../shared/schemas/admin.ts';
-import { AppError } from '../errors.ts';
 import {
   decideCorrection,
   enrollmentSummary,
@@ -19,13 +18,10 @@ import {
   listCorrections,
   listPeople,
 } from '../services/admin.ts';
-import { adminPanelProcedure, router } from '../trpc.ts';
+import { adminPanelProcedure, router, tenantProcedure } from '../trpc.ts';
 
 /** The CEO reads the admin panel; changing the roster is for the customer admin and the onboarding team. */
-const adminPanelWriteProcedure = adminPanelProcedure.use(({ ctx, next }) => {
-  if (ctx.user.role === 'ceo') throw new AppError('FORBIDDEN');
-  return next();
-});
+const adminPanelWriteProcedure = tenantProcedure('corrections');
 
 /** Admin panel: enrollment rates (≥ 5-person aggregates only), people's link status, identity corrections. */
 export const adminRouter = router({

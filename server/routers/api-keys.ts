@@ -6,21 +6,24 @@ import {
   ZRevokeApiKeyInput,
 } from '../../shared/schemas/api-keys.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../services/api-keys.ts';
-import { adminPanelProcedure, router } from '../trpc.ts';
+import { router, tenantProcedure } from '../trpc.ts';
+
+/** Operator and customer admin only (shared/access.ts: not the CEO). */
+const apiKeysProcedure = tenantProcedure('apiKeys');
 
 /** Admin → API keys: the keys connectors use for POST /api/v1/ingest. */
 export const apiKeysRouter = router({
-  list: adminPanelProcedure
+  list: apiKeysProcedure
     .input(z.void())
     .output(ZApiKeyList)
     .query(({ ctx }) => listApiKeys(ctx.tx)),
 
-  create: adminPanelProcedure
+  create: apiKeysProcedure
     .input(ZCreateApiKeyInput)
     .output(ZCreateApiKeyOutput)
     .mutation(({ ctx, input }) => createApiKey(ctx.tx, ctx.tenantId, { user: ctx.user, meta: ctx.meta }, input, ctx.now())),
 
-  revoke: adminPanelProcedure
+  revoke: apiKeysProcedure
     .input(ZRevokeApiKeyInput)
     .output(z.object({ revoked: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {

@@ -15,28 +15,28 @@ import {
 import { customers } from '../db/schema.ts';
 import { recordAudit } from '../services/audit.ts';
 import { exportSession, getSession, listSessions, retrievedSources, searchTurns } from '../services/archive.ts';
-import { ceoProcedure, router } from '../trpc.ts';
+import { archiveProcedure, router } from '../trpc.ts';
 
 const ownerOf = (ctx: { tenantId: string; user: { id: string } }) => ({ customerId: ctx.tenantId, userId: ctx.user.id });
 
 /** The CEO's own past Signal sessions: list, search, one session with its sources, markdown export. */
 export const archiveRouter = router({
-  sessions: ceoProcedure
+  sessions: archiveProcedure
     .input(ZArchiveSessionsInput)
     .output(ZSessionPage)
     .query(({ ctx, input }) => listSessions(ctx.tx, ownerOf(ctx), input.page)),
 
-  search: ceoProcedure
+  search: archiveProcedure
     .input(ZArchiveSearchInput)
     .output(ZSearchPage)
     .query(({ ctx, input }) => searchTurns(ctx.tx, ownerOf(ctx), input.q, input.page)),
 
-  session: ceoProcedure
+  session: archiveProcedure
     .input(ZSessionIdInput)
     .output(ZArchivedSession)
     .query(({ ctx, input }) => getSession(ctx.tx, ownerOf(ctx), input.sessionId)),
 
-  retrieved: ceoProcedure
+  retrieved: archiveProcedure
     .input(ZTurnIdInput)
     .output(ZRetrievedSources)
     .query(async ({ ctx, input }) => ({
@@ -45,7 +45,7 @@ export const archiveRouter = router({
     })),
 
   /** A mutation, not a query: the file leaves PanOps with communications in it, so it is audited. */
-  export: ceoProcedure
+  export: archiveProcedure
     .input(ZExportInput)
     .output(ZExport)
     .mutation(async ({ ctx, input }) => {

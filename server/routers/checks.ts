@@ -18,7 +18,7 @@ export const checksRouter = router({
     .output(ZChecksList)
     .mutation(({ ctx, input }) => recordCheckIn(ctx.tx, ctx.tenantId, { user: ctx.user, meta: ctx.meta }, input, ctx.now())),
 
-  resendPending: tenantWorkflowProcedure('operator', 'admin')
+  resendPending: tenantWorkflowProcedure('onboarding')
     .input(ZChecksResendInput)
     .output(ZResendResult)
     .mutation(({ ctx, input }) =>

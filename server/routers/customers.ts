@@ -58,7 +58,7 @@ export const customersRouter = router({
     .query(({ ctx }) => listCustomerUsers(ctx.tx)),
 
   /** Step 7 (CEO access) and the customer admin's login: created here, invited by email. */
-  inviteUser: tenantWorkflowProcedure('operator', 'admin')
+  inviteUser: tenantWorkflowProcedure('onboarding')
     .input(ZInviteUserInput)
     .output(ZCustomerUser)
     .mutation(({ ctx, input }) =>

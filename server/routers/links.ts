@@ -27,7 +27,7 @@ import { requireServices } from '../services/portal.ts';
 import { onboardingProcedure, router, tenantWorkflowProcedure } from '../trpc.ts';
 
 /** Sending mail must not hold a transaction open: these run each database step in its own one. */
-const mailingProcedure = tenantWorkflowProcedure('operator', 'admin');
+const mailingProcedure = tenantWorkflowProcedure('onboarding');
 
 /** Enrollment links: generate, distribute (email, CSV, QR sheet), resend to pending; the outbox. */
 export const linksRouter = router({

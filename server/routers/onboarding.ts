@@ -22,7 +22,7 @@ import { requireServices } from '../services/portal.ts';
 import { onboardingProcedure, router, tenantProcedure, tenantWorkflowProcedure } from '../trpc.ts';
 
 /** Running the session is the onboarding team's job; the customer admin follows it read-only. */
-const sessionOperatorProcedure = tenantProcedure('operator');
+const sessionOperatorProcedure = tenantProcedure('sessionControl');
 
 /** Pre-onboarding checklist (operator and customer admin) and the session tracker. */
 export const onboardingRouter = router({
@@ -45,7 +45,7 @@ export const onboardingRouter = router({
       updateChecklistItem(ctx.tx, ctx.tenantId, { user: ctx.user, meta: ctx.meta }, input, ctx.now()),
     ),
 
-  emailChecklist: tenantWorkflowProcedure('operator', 'admin')
+  emailChecklist: tenantWorkflowProcedure('onboarding')
     .input(z.void())
     .output(ZEmailChecklistResult)
     .mutation(({ ctx }) =>

@@ -9,6 +9,7 @@
  * the model breaks off, or that is cut by a shutdown, is saved with what arrived (status incomplete).
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { ACCESS } from '../../shared/access.ts';
 import { SIGNAL_QUERY_PATH, ZSignalQueryInput, type TSignalEvent, type TStreamErrorCode } from '../../shared/schemas/signal.ts';
 import { errorBody, signedIn } from '../app/hooks.ts';
 import { signalTurns } from '../app/metrics.ts';
@@ -27,7 +28,7 @@ const MAX_BODY_BYTES = 32 * 1024;
 export const sseFrame = (event: TSignalEvent) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 
 export const signalRoutes: FastifyPluginAsync<{ services: AppServices; streams: StreamRegistry }> = async (app, { services, streams }) => {
-  app.post(SIGNAL_QUERY_PATH, { bodyLimit: MAX_BODY_BYTES, onRequest: signedIn(services, ['ceo']) }, async (request, reply) => {
+  app.post(SIGNAL_QUERY_PATH, { bodyLimit: MAX_BODY_BYTES, onRequest: signedIn(services, ACCESS.signal) }, async (request, reply) => {
     const { user, tenantId: customerId } = request.actor!;
     const llm = services.signal.llm;
     const parsed = ZSignalQueryInput.safeParse(request.body);

@@ -1,9 +1,12 @@
 /**
- * The access rules of every portal procedure at once: signed-out callers get UNAUTHORIZED from each of them, and a
- * CEO gets FORBIDDEN from every onboarding (operator/admin) procedure. Per-area tests cover the finer rules.
+ * The role matrix (shared/access.ts), enforced: every procedure a signed-in user can call names a capability, and
+ * each role is refused (FORBIDDEN) exactly the procedures whose capability it lacks — and is never refused the
+ * others. Signed-out callers get UNAUTHORIZED everywhere but the employee's token procedures and "who am I".
  */
 import { describe, expect, it } from 'vitest';
+import { ACCESS, allows, CAPABILITIES } from '../../shared/access.ts';
 import { appRouter } from '../../server/routers/_app.ts';
+import type { ProcedureMeta } from '../../server/trpc.ts';
 import { testDbKind } from '../helpers/db.ts';
 import { makeCustomer } from '../helpers/factories.ts';
 import { callerAs, makeUser, useTestServices } from '../helpers/services.ts';
@@ -12,13 +15,10 @@ const env = useTestServices();
 
 /** Procedures reachable without signing in: the employee's token procedures and "who am I". */
 const PUBLIC = /^(enrollment|consent)\.|^session\.me$/;
-/** Areas only the onboarding team and the customer admin may change or see. */
-const ONBOARDING =
-  /^(roster|links|onboarding)\.|^customers\.(update|inviteUser)$|^checks\.(recordCheckIn|resendPending)$|^admin\.decideCorrection$/;
-/** CEO-only areas: Signal (chat and dashboard) and the Archive of the CEO's own sessions. */
-const CEO_ONLY = /^(archive|insights|signal)\./;
 
-const paths = Object.keys(appRouter._def.procedures);
+const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>;
+const paths = Object.keys(procedures);
+const signedInPaths = paths.filter((p) => !PUBLIC.test(p));
 
 function call(caller: ReturnType<typeof callerAs>, path: string) {
   const [area, name] = path.split('.') as [string, string];
@@ -26,60 +26,76 @@ function call(caller: ReturnType<typeof callerAs>, path: string) {
   return fn({});
 }
 
+/** The tRPC code a call ends with, or 'OK'. */
+async function outcome(caller: ReturnType<typeof callerAs>, path: string): Promise<string> {
+  try {
+    await call(caller, path);
+    return 'OK';
+  } catch (error) {
+    return (error as { code?: string }).code ?? 'THROWN';
+  }
+}
+
 describe(`access to every procedure (${testDbKind})`, () => {
-  it('has portal procedures to check', () => {
-    expect(paths.filter((p) => !PUBLIC.test(p)).length).toBeGreaterThan(30);
+  it('every signed-in procedure names a capability of the role matrix, and every capability is used', () => {
+    expect(signedInPaths.length).toBeGreaterThan(30);
+    const unnamed = signedInPaths.filter((p) => !procedures[p]!._def.meta?.capability);
+    expect(unnamed).toEqual([]);
+    const used = new Set(signedInPaths.map((p) => procedures[p]!._def.meta!.capability));
+    // `signal` is also the plain route POST /api/signal/query; every other capability has procedures.
+    expect(CAPABILITIES.filter((c) => !used.has(c))).toEqual([]);
   });
 
   it('refuses signed-out callers everywhere but the public procedures', async () => {
-    for (const path of paths.filter((p) => !PUBLIC.test(p))) {
+    for (const path of signedInPaths) {
       await expect(call(callerAs(env.services, null), path), path).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     }
   });
 
-  it('refuses a CEO every onboarding procedure', async () => {
+  it('refuses each role exactly the procedures whose capability it lacks', async () => {
     const { customerId } = await makeCustomer(env.t.handle, { count: 1 });
-    const ceo = await makeUser(env.services, 'ceo', customerId);
-    for (const path of paths.filter((p) => ONBOARDING.test(p))) {
-      await expect(call(callerAs(env.services, ceo), path), path).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    }
-  });
-
-  it('refuses the customer admin and the operator every CEO-only procedure', async () => {
-    const { customerId } = await makeCustomer(env.t.handle, { count: 1 });
-    const admin = await makeUser(env.services, 'admin', customerId);
-    const operator = { ...(await makeUser(env.services, 'operator', null)), activeCustomerId: customerId };
-    const ceoOnly = paths.filter((p) => CEO_ONLY.test(p));
-    expect(ceoOnly.length).toBeGreaterThanOrEqual(5);
-    for (const user of [admin, operator]) {
-      for (const path of ceoOnly) {
-        await expect(call(callerAs(env.services, user), path), `${user.role} ${path}`).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const users = {
+      operator: { ...(await makeUser(env.services, 'operator', null)), activeCustomerId: customerId },
+      admin: await makeUser(env.services, 'admin', customerId),
+      ceo: await makeUser(env.services, 'ceo', customerId),
+    };
+    const mismatches: string[] = [];
+    for (const [role, user] of Object.entries(users) as [keyof typeof users, (typeof users)[keyof typeof users]][]) {
+      for (const path of signedInPaths) {
+        const capability = procedures[path]!._def.meta!.capability!;
+        const result = await outcome(callerAs(env.services, user), path);
+        const refused = result === 'FORBIDDEN' || result === 'UNAUTHORIZED';
+        if (refused === allows(capability, role)) mismatches.push(`${role} ${path} (${capability}): ${result}`);
       }
     }
+    expect(mismatches).toEqual([]);
   });
 });
 
-describe(`API keys: the admin panel roles, each within its own customer (${testDbKind})`, () => {
-  it('lets an admin, a CEO and an operator (on the selected customer) list, create and revoke, and only their own', async () => {
+describe(`API keys: the operator and the customer admin, each within its own customer; not the CEO (${testDbKind})`, () => {
+  it('lets an admin and an operator (on the selected customer) list, create and revoke, and only their own', async () => {
+    expect(ACCESS.apiKeys).toEqual(['operator', 'admin']);
     const { customerId } = await makeCustomer(env.t.handle, { count: 1 });
     const other = await makeCustomer(env.t.handle, { count: 1 });
     const admin = await makeUser(env.services, 'admin', customerId);
     const ceo = await makeUser(env.services, 'ceo', customerId);
     const operator = { ...(await makeUser(env.services, 'operator', null)), activeCustomerId: customerId };
     const outsider = await makeUser(env.services, 'admin', other.customerId);
-    for (const user of [admin, ceo, operator]) {
+    for (const user of [admin, operator]) {
       const api = callerAs(env.services, user);
       const { key } = await api.apiKeys.create({ label: `by ${user.role}` });
       expect((await api.apiKeys.list()).map((k) => k.id)).toContain(key.id);
       await expect(callerAs(env.services, outsider).apiKeys.revoke({ id: key.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(callerAs(env.services, ceo).apiKeys.revoke({ id: key.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
       await api.apiKeys.revoke({ id: key.id });
     }
+    await expect(callerAs(env.services, ceo).apiKeys.create({ label: 'by ceo' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(callerAs(env.services, ceo).apiKeys.list()).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(await callerAs(env.services, outsider).apiKeys.list()).toEqual([]);
     const listed = await callerAs(env.services, admin).apiKeys.list();
     expect(listed.map((k) => [k.label, k.createdBy, k.revokedAt !== null])).toEqual(
       expect.arrayContaining([
         ['by admin', admin.email, true],
-        ['by ceo', ceo.email, true],
         ['by operator', operator.email, true],
       ]),
     );
