@@ -6,6 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { DbHandle } from '../db/client.ts';
+import { AppError } from '../errors.ts';
 import { registry } from './metrics.ts';
 
 export const healthRoutes: FastifyPluginAsync<{ db: DbHandle }> = async (app, { db }) => {
@@ -35,11 +36,14 @@ const sameSecret = (given: string, expected: string) => {
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
-/** `GET /metrics` with `Authorization: Bearer <METRICS_TOKEN>`; anything else is a 404, as if it did not exist. */
-export const metricsRoute: FastifyPluginAsync<{ token: string }> = async (app, { token }) => {
+/**
+ * `GET /metrics` with `Authorization: Bearer <METRICS_TOKEN>`; without a configured token, or with a wrong one, a
+ * 404 as if it did not exist.
+ */
+export const metricsRoute: FastifyPluginAsync<{ token: string | undefined }> = async (app, { token }) => {
   app.get('/metrics', async (request, reply) => {
     const given = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
-    if (!given || !sameSecret(given, token)) return reply.code(404).send({ code: 'NOT_FOUND' });
+    if (!token || !given || !sameSecret(given, token)) throw new AppError('NOT_FOUND');
     reply.header('Content-Type', registry.contentType).header('Cache-Control', 'no-store');
     return registry.metrics();
   });

@@ -169,7 +169,7 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes, { db: services.db });
-  if (opts.metricsToken) await app.register(metricsRoute, { token: opts.metricsToken });
+  await app.register(metricsRoute, { token: opts.metricsToken });
   await app.register(authRoutes, { services });
   await app.register(ingestRoutes, { services, now: opts.now });
   await app.register(rosterRoutes, { services });

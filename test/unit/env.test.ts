@@ -35,10 +35,33 @@ describe('loadEnv', () => {
     expect(loadEnv({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
   });
 
-  it('parses TRUST_PROXY as a boolean string', () => {
-    expect(loadEnv({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+  it('takes TRUST_PROXY as a number of proxy hops or a list of proxy addresses, and refuses "trust everyone"', () => {
     expect(loadEnv({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(loadEnv({ TRUST_PROXY: '' }).TRUST_PROXY).toBe(false);
+    expect(loadEnv({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadEnv({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(loadEnv({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
+    // `true` would take the left-most X-Forwarded-For entry, which the client writes.
+    expect(() => loadEnv({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
     expect(() => loadEnv({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadEnv({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('fails fast in production without DATABASE_URL, AUTH_SECRET (32+ characters) and PUBLIC_URL', () => {
+    const complete = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://panops_app:x@db.internal:5432/panops',
+      AUTH_SECRET: 'a'.repeat(32),
+      PUBLIC_URL: 'https://panops.example.com',
+    };
+    expect(loadEnv(complete).NODE_ENV).toBe('production');
+    for (const field of ['DATABASE_URL', 'AUTH_SECRET', 'PUBLIC_URL'] as const) {
+      const { [field]: _omitted, ...missing } = complete;
+      expect(() => loadEnv(missing), field).toThrow(new RegExp(field));
+    }
+    expect(() => loadEnv({ ...complete, AUTH_SECRET: 'too-short' })).toThrow(/AUTH_SECRET/);
+    // The demo and development need none of them.
+    expect(loadEnv({}).DATABASE_URL).toBeUndefined();
   });
 
   it('rejects an unknown NODE_ENV', () => {
