@@ -55,6 +55,17 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // The real server as a child process on a private PostgreSQL cluster that the tests kill and restart.
+        test: {
+          name: 'fault',
+          setupFiles,
+          include: ['test/fault/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+        },
+      },
       { test: { name: 'log-audit', setupFiles, include: ['test/log-audit/**/*.test.ts'], sequence: { groupOrder: 1 } } },
     ],
   },

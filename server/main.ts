@@ -95,7 +95,10 @@ closeWithGrace({ delay: env.SHUTDOWN_TIMEOUT_MS, logger: { error: (m: unknown) =
   else log.info({ signal, openStreams: streams.size }, 'shutting down');
   const closing = app.close();
   await streams.endAll(new Error('server shutting down'));
+  // A stream's connection becomes idle only once its response has ended, after close() closed the idle ones.
+  const idle = setInterval(() => app.server.closeIdleConnections(), 50);
   await closing;
+  clearInterval(idle);
   await checkSweep.stop();
   services.mailer.close();
   metricsServer?.close();

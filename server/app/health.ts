@@ -24,6 +24,7 @@ export const healthRoutes: FastifyPluginAsync<{ db: DbHandle }> = async (app, { 
       return { status: ready ? 'ready' : 'migrations_pending', database: db.kind, migration: applied, expected: db.expectedMigration };
     } catch (error) {
       request.log.warn({ err: error }, 'readiness: database unavailable');
+      db.connectionLost();
       reply.code(503);
       return { status: 'database_unavailable', database: db.kind, expected: db.expectedMigration };
     }

@@ -10,11 +10,15 @@ import type { AppErrorCode } from '../../shared/errors.ts';
 import { sessionFromHeaders, type SessionUser } from '../auth/auth.ts';
 import type { AppServices } from '../context.ts';
 import type { UserRole } from '../db/schema.ts';
-import { AppError, httpStatusOf, toAppError } from '../errors.ts';
+import { AppError, httpStatusOf, isDatabaseUnavailable, toAppError } from '../errors.ts';
 import { errorMessage } from '../mail/templates.ts';
 import { tenantOf } from '../trpc.ts';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Called when a request failed because the database was out of reach (the pools start over). */
+    databaseUnavailable(): void;
+  }
   interface FastifyRequest {
     /** The signed-in user and tenant, set by the `signedIn` hook of routes that need one. */
     actor?: Actor;
@@ -45,6 +49,7 @@ export function errorBody(request: FastifyRequest, error: AppError, extra: Recor
  */
 export function noteFailure(request: FastifyRequest, thrown: unknown, error: AppError): number {
   const status = httpStatusOf(error);
+  if (error.appCode === 'UNAVAILABLE' && isDatabaseUnavailable(thrown)) request.server.databaseUnavailable();
   if (status >= 500) {
     request.log[status === 503 ? 'warn' : 'error']({ err: thrown, code: error.appCode }, 'request failed');
   }

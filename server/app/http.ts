@@ -18,7 +18,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import { authRoutes } from '../auth/routes.ts';
 import { createContextInner, type AppServices } from '../context.ts';
 import type { TrustProxy } from '../env.ts';
-import { AppError, toAppError } from '../errors.ts';
+import { AppError, isDatabaseUnavailable, toAppError } from '../errors.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import { rosterRoutes } from '../roster/routes.ts';
 import { appRouter } from '../routers/_app.ts';
@@ -99,6 +99,7 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 500 },
   });
+  app.decorate('databaseUnavailable', () => services.db.connectionLost());
   const stopObservingPool = observePool(() => services.db.poolStats());
   app.addHook('onClose', async () => stopObservingPool());
 
@@ -161,6 +162,7 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
       onError: ({ error, path, req: request }: { error: TRPCError; path: string | undefined; req: unknown }) => {
         const req = request as FastifyRequest;
         const appError = toAppError(error);
+        if (appError.appCode === 'UNAVAILABLE' && isDatabaseUnavailable(error)) services.db.connectionLost();
         if (appError.code === 'INTERNAL_SERVER_ERROR' || appError.code === 'SERVICE_UNAVAILABLE') {
           req.log[appError.appCode === 'INTERNAL' ? 'error' : 'warn']({ err: error.cause ?? error, code: appError.appCode, procedure: path }, 'procedure failed');
         }

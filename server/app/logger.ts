@@ -45,20 +45,25 @@ function maskQuoted(message: string): string {
 
 const IDENTIFIER_FIELDS = ['table_name', 'column_name', 'constraint_name', 'schema_name', 'routine'] as const;
 
+/** Drizzle wraps a failed statement as "Failed query: <SQL>\nparams: <values>": keep the words, drop the rest. */
+const DRIZZLE_FAILED_QUERY = /Failed query: [\s\S]*?(?=\n {4}at |$)/;
+const withoutQuery = (text: string) => text.replace(DRIZZLE_FAILED_QUERY, 'Failed query (SQL and parameters not logged)');
+
 /** An error as a log record: type, code, message and stack, with database identifiers but never values or SQL. */
 export function serializeError(error: unknown, depth = 0): Record<string, unknown> | string {
   if (!(error instanceof Error)) return typeof error === 'string' ? error.slice(0, 500) : String(error).slice(0, 500);
   const e = error as Error & Record<string, unknown>;
   const code = typeof e.code === 'string' ? e.code : undefined;
   const fromDatabase = code !== undefined && (/^[0-9A-Z]{5}$/.test(code) || 'severity' in e || 'query' in e);
+  const clean = (text: string) => (fromDatabase ? maskQuoted(text) : withoutQuery(text));
   const out: Record<string, unknown> = {
     type: e.constructor?.name ?? 'Error',
-    message: fromDatabase ? maskQuoted(e.message) : e.message,
+    message: clean(e.message),
   };
   if (code) out.code = code;
   if (fromDatabase) for (const field of IDENTIFIER_FIELDS) if (typeof e[field] === 'string') out[field] = e[field];
   if (typeof e.status === 'string' || typeof e.status === 'number') out.status = e.status;
-  if (e.stack) out.stack = fromDatabase ? maskQuoted(e.stack) : e.stack;
+  if (e.stack) out.stack = clean(e.stack);
   if (e.cause !== undefined && depth < 3) out.cause = serializeError(e.cause, depth + 1);
   return out;
 }

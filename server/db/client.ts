@@ -38,6 +38,8 @@ export type DbHandle = {
   /** The newest migration the database has now (a query: another process may have migrated since boot). */
   appliedMigration(): Promise<string>;
   poolStats(): PoolStats;
+  /** A request failed because the database was out of reach: start over with fresh connections. */
+  connectionLost(): void;
   close(): Promise<void>;
 };
 
@@ -147,28 +149,80 @@ async function openPostgres(databaseUrl: string, options: OpenDbOptions): Promis
     idle_in_transaction_session_timeout: DB_TIMEOUTS.idleInTransactionMs,
   };
   const common = { onnotice: () => {}, connect_timeout: connectTimeout, backoff: reconnectBackoff };
-  const client = postgres(databaseUrl, { ...common, max, connection: { jit: 'off', ...limits } });
-  const authClient = postgres(databaseUrl, { ...common, max: 4, connection: { 'app.auth_context': 'on', ...limits } });
-  const close = async () => {
-    await Promise.all([client.end({ timeout: 5 }), authClient.end({ timeout: 5 })]);
-  };
   const pool = new PoolGauge(max, options.acquireTimeoutMs ?? DB_TIMEOUTS.acquireTimeoutMs);
-  const db = drizzlePostgres(preparedStatements(client, pool), { schema });
-  const authDb = drizzlePostgres(authClient, { schema });
-  await assertUnprivilegedRole(db).catch(async (error: unknown) => {
-    await close();
+  const open = () => {
+    const client = postgres(databaseUrl, { ...common, max, connection: { jit: 'off', ...limits } });
+    const authClient = postgres(databaseUrl, { ...common, max: 4, connection: { 'app.auth_context': 'on', ...limits } });
+    return {
+      db: drizzlePostgres(preparedStatements(client, pool), { schema }),
+      authDb: drizzlePostgres(authClient, { schema }),
+      end: () => Promise.all([client.end({ timeout: 5 }), authClient.end({ timeout: 5 })]).then(() => undefined),
+    };
+  };
+  const pools = new RenewablePools(open);
+  await assertUnprivilegedRole(pools.db).catch(async (error: unknown) => {
+    await pools.close();
     throw error;
   });
   return {
-    db,
-    authDb,
+    db: pools.db,
+    authDb: pools.authDb,
     kind: 'postgres',
     migrationVersion,
     expectedMigration: readJournal().at(-1)!.tag,
-    appliedMigration: () => appliedMigrationTag(db),
+    appliedMigration: () => appliedMigrationTag(pools.db),
     poolStats: () => pool.stats(),
-    close,
+    connectionLost: () => pools.renew(),
+    close: () => pools.close(),
   };
+}
+
+type Pools = { db: Db; authDb: Db; end(): Promise<void> };
+
+/**
+ * The two pools, replaceable as a whole. After PostgreSQL went away (restart, failover, a killed postmaster) the
+ * pools can still hold connections that look open but lead nowhere: each would fail one more request after the
+ * database is back. So when a request fails because the database was unavailable, `renew()` swaps in fresh pools
+ * (at most once a second) and ends the old ones once their in-flight work is done. `db` and `authDb` are stable
+ * proxies to the current pools, so better-auth and everything else that kept a reference follow the swap.
+ */
+class RenewablePools {
+  private current: Pools;
+  private lastRenewal = 0;
+  readonly db: Db;
+  readonly authDb: Db;
+  private readonly open: () => Pools;
+
+  constructor(open: () => Pools) {
+    this.open = open;
+    this.current = open();
+    const follow = (pick: (p: Pools) => Db) =>
+      new Proxy({} as Db, {
+        get: (_target, property) => {
+          const target = pick(this.current);
+          const value = Reflect.get(target, property, target) as unknown;
+          // Methods run against the current pools; the class (drizzle reads entity kinds from it) as it is.
+          return typeof value === 'function' && property !== 'constructor'
+            ? (value as (...a: unknown[]) => unknown).bind(target)
+            : value;
+        },
+      });
+    this.db = follow((p) => p.db);
+    this.authDb = follow((p) => p.authDb);
+  }
+
+  renew(): void {
+    const now = Date.now();
+    if (now - this.lastRenewal < 1000) return;
+    this.lastRenewal = now;
+    const old = this.current;
+    this.current = this.open();
+    void old.end().catch(() => {});
+  }
+
+  close(): Promise<void> {
+    return this.current.end();
+  }
 }
 
 /** A transaction that did not get a connection within the deadline (the pool is exhausted or the server is away). */
@@ -296,6 +350,7 @@ async function openPglite(dir: string | undefined): Promise<DbHandle> {
     appliedMigration: () => appliedMigrationTag(db),
     // One in-process session: nothing is pooled.
     poolStats: () => ({ size: 1, inUse: 0, waiting: 0 }),
+    connectionLost: () => {},
     close: () => client.close(),
   };
 }

@@ -50,7 +50,7 @@ async function post(key: string | null, body: unknown, opts: { raw?: string } = 
   return { status: response.status, body: (await response.json()) as TIngestResponse & { error?: string } };
 }
 
-async function newKey(customerId: string, role: 'admin' | 'ceo' = 'admin') {
+async function newKey(customerId: string, role: 'admin' | 'operator' = 'admin') {
   const user = await makeUser(server.services, role, customerId);
   const created = await callerAs(server.services, user).apiKeys.create({ label: `Connector ${randomUUID().slice(0, 4)}` });
   return { user, ...created };
@@ -187,7 +187,7 @@ describe(`POST ${INGEST_PATH} (${testDbKind})`, () => {
   });
 
   it('answers 401 once a key is revoked', async () => {
-    const k = await newKey(a.customerId, 'ceo');
+    const k = await newKey(a.customerId, 'admin');
     const email = a.employees[0]!.email;
     expect((await post(k.secret, { records: [] })).status).toBe(200);
     await callerAs(server.services, k.user).apiKeys.revoke({ id: k.key.id });
