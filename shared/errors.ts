@@ -46,4 +46,5 @@ export const V = {
   phone: 'validation.phone',
   invalid: 'validation.invalid',
   language: 'validation.language',
+  characters: 'validation.characters',
 } as const;

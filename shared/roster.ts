@@ -2,6 +2,7 @@
  * Roster fields and column mapping, shared by the server (suggestion, validation) and the portal (live column
  * status while the user changes the selects): one definition of what is required, recommended and optional.
  */
+import type { TextKind } from './schemas/common.ts';
 
 export const ROSTER_FIELDS = ['name', 'email', 'location', 'role', 'department', 'slack', 'teams', 'zoom', 'phone'] as const;
 export type RosterFieldKey = (typeof ROSTER_FIELDS)[number];
@@ -27,6 +28,23 @@ export const FIELD_MAX_LENGTH: Record<RosterFieldKey, number> = {
   teams: 320,
   zoom: 320,
   phone: 32,
+};
+/**
+ * The character rule (shared/schemas/common.ts) each field follows, as its zod counterpart does: names, emails and
+ * platform ids are one line (ZDisplayName, ZEmail, ZPlatformIds); location, role and department are labels as HR
+ * exports write them, where a quoted line break occurs ("Research\r\nand Development"), and Signal's department
+ * filter (ZSignalScope) takes them as they are.
+ */
+export const FIELD_TEXT_KIND: Record<RosterFieldKey, TextKind> = {
+  name: 'line',
+  email: 'line',
+  location: 'text',
+  role: 'text',
+  department: 'text',
+  slack: 'line',
+  teams: 'line',
+  zoom: 'line',
+  phone: 'line',
 };
 /**
  * ZPlatformIds.phone (`^\+?[0-9 ().-]{5,31}$`) as PostgreSQL checks it during validation: after an optional
@@ -134,11 +152,11 @@ export function fieldColumns(headers: readonly string[], mapping: RosterMapping)
 }
 
 /** Why a row was refused; the UI and the CSV download translate the code. */
-export const ROW_ERROR_CODES = ['missing', 'email_invalid', 'email_duplicate', 'too_long', 'phone_invalid'] as const;
+export const ROW_ERROR_CODES = ['missing', 'email_invalid', 'email_duplicate', 'too_long', 'phone_invalid', 'characters'] as const;
 export type RowErrorCode = (typeof ROW_ERROR_CODES)[number];
 
-/** Problems with the file itself, reported instead of a crash. */
-export const FILE_PROBLEMS = ['quote_not_closed', 'invalid_quote', 'field_count', 'record_too_large', 'no_header', 'no_rows', 'encoding', 'unreadable'] as const;
+/** Problems with the file itself, reported instead of a crash. `characters`: a header with a refused character. */
+export const FILE_PROBLEMS = ['quote_not_closed', 'invalid_quote', 'field_count', 'record_too_large', 'no_header', 'no_rows', 'encoding', 'unreadable', 'characters'] as const;
 export type FileProblem = (typeof FILE_PROBLEMS)[number];
 
 /** Maximum upload size: larger files are refused with IMPORT_TOO_LARGE before they are read. */

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import type { FileProblem } from '../../shared/roster.ts';
+import { hasOnlyAllowedCharacters } from '../../shared/schemas/common.ts';
 
 export const DELIMITERS = [',', ';', '\t'] as const;
 export type Delimiter = (typeof DELIMITERS)[number];
@@ -151,6 +152,7 @@ export async function readCsv(source: AsyncIterable<Buffer | Uint8Array | string
   });
   if (first.done || first.value.record.every((h) => h.trim() === '')) throw new CsvProblem('no_header', 1, 1);
   checkEncoding(first.value.record, first.value.info.lines, 1);
+  checkHeaderCharacters(first.value.record, first.value.info.lines);
   const headers = uniqueHeaders(first.value.record);
 
   async function* records(): AsyncGenerator<CsvRecord> {
@@ -175,4 +177,13 @@ export async function readCsv(source: AsyncIterable<Buffer | Uint8Array | string
 /** Bytes that are not UTF-8 decode to U+FFFD: a Latin-1 or UTF-16 export, whose names would be stored garbled. */
 function checkEncoding(values: string[], line: number, row: number) {
   if (values.some((v) => v.includes('\uFFFD'))) throw new CsvProblem('encoding', line, row);
+}
+
+/**
+ * Headers become the keys of the column mapping (ZRosterMapping: multi-line text), so they follow its character
+ * rule; a control character in a header is the file's problem, not a row's. Cells are checked per row and field
+ * during validation (server/services/roster.ts).
+ */
+function checkHeaderCharacters(headers: string[], line: number) {
+  if (headers.some((h) => !hasOnlyAllowedCharacters(h, 'text'))) throw new CsvProblem('characters', line, 1);
 }

@@ -8,6 +8,7 @@ import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   FIELD_MAX_LENGTH,
+  FIELD_TEXT_KIND,
   mappingStatus,
   PHONE_CHARACTERS,
   PLATFORM_FIELDS,
@@ -25,7 +26,9 @@ import {
   type TDiff,
   type TRosterImport,
   type TRowError,
+  ZRosterUploadQuery,
 } from '../../shared/schemas/roster.ts';
+import { refusedCharacterClass, showControlCharacters } from '../../shared/schemas/common.ts';
 import { rowsOf, type DbHandle, type Tx } from '../db/client.ts';
 import { rosterImportRows, rosterImports, rosterMappings } from '../db/schema.ts';
 import { withTenant } from '../db/tenant.ts';
@@ -46,6 +49,13 @@ type ImportRow = typeof rosterImports.$inferSelect;
 /* ---------------------------------------------------------------------------------------------------------- *
  * Upload
  * ---------------------------------------------------------------------------------------------------------- */
+
+/**
+ * PostgreSQL cannot store U+0000 (in text or in JSON), so a cell holding it is staged with U+001A SUBSTITUTE in its
+ * place: a control character the character rule refuses just the same, so validation reports the cell (code
+ * `characters`) if its column is mapped, and apply never runs while it is. Unmapped columns are never stored.
+ */
+const stageable = (value: string) => value.replaceAll('\u0000', '\u001A');
 
 /** Thrown inside the upload transaction to roll it back when the same file is already waiting for review. */
 class SameFilePending extends Error {
@@ -70,6 +80,8 @@ export async function storeUpload(
   reader: CsvReader,
   onProgress: (rows: number) => void = () => {},
 ): Promise<UploadResult> {
+  // The route validates its query with this schema; checked here too, where the name is written.
+  if (!ZRosterUploadQuery.shape.fileName.safeParse(fileName).success) throw new AppError('INVALID_INPUT');
   try {
     return await withTenant(handle, customerId, async (tx) => {
       const [created] = await tx
@@ -108,7 +120,7 @@ export async function storeUpload(
         storing.catch(() => {});
       };
       for await (const record of reader.records) {
-        batch.push([record.row, record.values]);
+        batch.push([record.row, record.values.map(stageable)]);
         if (batch.length >= STORE_BATCH) await flush();
       }
       await flush();
@@ -265,7 +277,11 @@ async function stage(tx: Tx, importId: string, cols: Columns): Promise<SQL> {
   return sql`f as (select * from roster_stage_f), fv as (select * from roster_stage_fv)`;
 }
 
-/** Row-level errors as (rn, field, code, value, first_row), for the mapped fields. */
+/**
+ * Row-level errors as (rn, field, code, value, first_row), for the mapped fields. `characters` is the character rule
+ * of the field's zod counterpart (FIELD_TEXT_KIND), as the same regex; email and phone have patterns of their own
+ * that admit none of those characters, so they report `email_invalid` / `phone_invalid` instead.
+ */
 function rowErrors(cols: Columns): SQL {
   const parts: SQL[] = [];
   const email = ident('email');
@@ -284,6 +300,11 @@ function rowErrors(cols: Columns): SQL {
     if (field === 'email' || cols[field] === undefined) continue;
     parts.push(sql`select rn, ${field}::text, 'too_long'::text, left(${ident(field)}, 200), null::int from f
       where length(${ident(field)}) > ${FIELD_MAX_LENGTH[field]}`);
+  }
+  for (const field of ROSTER_FIELDS) {
+    if (field === 'email' || field === 'phone' || cols[field] === undefined) continue;
+    parts.push(sql`select rn, ${field}::text, 'characters'::text, left(${ident(field)}, 200), null::int from f
+      where ${ident(field)} ~ ${refusedCharacterClass(FIELD_TEXT_KIND[field])}`);
   }
   if (cols.phone !== undefined) {
     // PHONE_PATTERN without its {5,31}, which PostgreSQL's regex engine runs ~10x slower: the length separately.
@@ -312,7 +333,7 @@ async function mappedColumns(tx: Tx, row: ImportRow) {
 
 async function errorCounts(tx: Tx, staged: SQL, cols: Columns) {
   const [counts] = rowsOf<{ errors: number | string; row_count: number | string }>(
-    await tx.execute(sql`with ${staged}, e as (${rowErrors(cols)})
+    await tx.execute(sql`with ${staged}, e(rn, field, code, value, first_row) as (${rowErrors(cols)})
       select count(*) as errors, count(distinct rn) as row_count from e`),
   );
   return { errorCount: Number(counts?.errors ?? 0), rowsWithErrors: Number(counts?.row_count ?? 0) };
@@ -320,10 +341,17 @@ async function errorCounts(tx: Tx, staged: SQL, cols: Columns) {
 
 async function errorList(tx: Tx, staged: SQL, cols: Columns, limit: number | null): Promise<TRowError[]> {
   const rows = rowsOf<{ rn: number; field: RosterFieldKey; code: TRowError['code']; value: string | null; first_row: number | null }>(
-    await tx.execute(sql`with ${staged}, e as (${rowErrors(cols)})
+    await tx.execute(sql`with ${staged}, e(rn, field, code, value, first_row) as (${rowErrors(cols)})
       select * from e order by rn, field, code ${limit === null ? sql`` : sql`limit ${limit}`}`),
   );
-  return rows.map((r) => ({ row: Number(r.rn), field: r.field, code: r.code, value: r.value ?? '', firstRow: r.first_row === null ? null : Number(r.first_row) }));
+  return rows.map((r) => ({
+    row: Number(r.rn),
+    field: r.field,
+    code: r.code,
+    // Whoever fixes the file must see what is wrong: a control character as its picture (␊, ␚), not as nothing.
+    value: showControlCharacters(r.value ?? ''),
+    firstRow: r.first_row === null ? null : Number(r.first_row),
+  }));
 }
 
 /* ---------------------------------------------------------------------------------------------------------- *

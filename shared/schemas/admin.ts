@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { V } from '../errors.ts';
-import { ZChannel } from './common.ts';
+import { ZChannel, zLine } from './common.ts';
 
 export const PERSON_LINK_STATUS_VALUES = ['not_sent', 'sent', 'opened', 'responded', 'expired'] as const;
 export const ZPersonLinkStatus = z.enum(PERSON_LINK_STATUS_VALUES);
@@ -89,7 +89,7 @@ export type TTimeline = z.infer<typeof ZTimeline>;
 export const PEOPLE_PAGE_SIZE = 50;
 export const ZPeopleQuery = z.object({
   status: ZPersonLinkStatus.nullable().default(null),
-  search: z.string().trim().max(200, { error: V.tooLong }).default(''),
+  search: zLine({ trim: true }).max(200, { error: V.tooLong }).default(''),
   page: z.number().int().min(0, { error: V.invalid }).max(100_000, { error: V.invalid }).default(0),
 });
 export type TPeopleQuery = z.input<typeof ZPeopleQuery>;

@@ -1,6 +1,7 @@
 /** Admin → API keys: per-customer ingestion keys. The secret appears in exactly one response, the create. */
 import { z } from 'zod';
 import { V } from '../errors.ts';
+import { zLine } from './common.ts';
 
 /** `pk_<8 lowercase letters/digits>_<43 base64url characters (32 random bytes)>`. */
 export const API_KEY_PATTERN = /^pk_([a-z0-9]{8})_[A-Za-z0-9_-]{43}$/;
@@ -21,7 +22,7 @@ export type TApiKey = z.infer<typeof ZApiKey>;
 export const ZApiKeyList = z.array(ZApiKey);
 
 export const ZCreateApiKeyInput = z.object({
-  label: z.string().trim().min(1, { error: V.required }).max(100, { error: V.tooLong }),
+  label: zLine({ trim: true }).min(1, { error: V.required }).max(100, { error: V.tooLong }),
 });
 export const ZCreateApiKeyOutput = z.object({ key: ZApiKey, secret: z.string().regex(API_KEY_PATTERN) });
 export type TCreateApiKeyOutput = z.infer<typeof ZCreateApiKeyOutput>;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { V } from '../errors.ts';
-import { ZUiLanguage } from './common.ts';
+import { zLine, ZUiLanguage } from './common.ts';
 import { ZCitedSource } from './sources.ts';
 
 export const ARCHIVE_PAGE_SIZE = 20;
@@ -20,7 +20,7 @@ const ZPage = z.number({ error: V.invalid }).int({ error: V.invalid }).min(0, { 
 export const ZArchiveSessionsInput = z.object({ page: ZPage.default(0) }).strict();
 export const ZArchiveSearchInput = z
   .object({
-    q: z.string().trim().min(1, { error: V.required }).max(200, { error: V.tooLong }),
+    q: zLine({ trim: true }).min(1, { error: V.required }).max(200, { error: V.tooLong }),
     page: ZPage.default(0),
   })
   .strict();
@@ -108,7 +108,7 @@ export const ZExportInput = z
     /** Headings and dates in this language; default: the user's, else the customer's output language. */
     language: ZUiLanguage.optional(),
     /** IANA time zone of the reader, for the times in the file; default UTC. */
-    timeZone: z.string().max(64, { error: V.tooLong }).optional(),
+    timeZone: zLine().max(64, { error: V.tooLong }).optional(),
   })
   .strict();
 export const ZExport = z.object({ filename: z.string(), markdown: z.string() }).strict();

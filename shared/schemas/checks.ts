@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { V } from '../errors.ts';
 import { POST_CHECKS } from '../onboarding.ts';
+import { zText } from './common.ts';
 
 export const POST_CHECK_KEYS = POST_CHECKS.map((c) => c.key) as [
   (typeof POST_CHECKS)[number]['key'],
@@ -48,7 +49,7 @@ export type TChecksList = z.infer<typeof ZChecksList>;
 
 export const ZCheckInInput = z.object({
   outcome: ZCheckInOutcome,
-  note: z.string().trim().max(2000, { error: V.tooLong }).default(''),
+  note: zText({ trim: true }).max(2000, { error: V.tooLong }).default(''),
 });
 
 export const ZChecksResendInput = z.object({ requestId: z.uuid({ error: V.invalid }) });

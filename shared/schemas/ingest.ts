@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { V } from '../errors.ts';
 import { isIso6391 } from '../languages.ts';
-import { ZChannel } from './common.ts';
+import { ZChannel, zLine, zText } from './common.ts';
 
 /** At most this many records per request (issue 4). */
 export const INGEST_MAX_RECORDS = 1000;
@@ -14,13 +14,15 @@ export const INGEST_MAX_RECORDS = 1000;
 export const INGEST_MAX_BYTES = 16 * 1024 * 1024;
 export const INGEST_PATH = '/api/v1/ingest';
 
-const ZText = (max: number) => z.string().max(max, { error: V.tooLong });
+/** Bounded strings of the wire format: one line (names, addresses, handles), or free text (a subject). */
+const ZLineOf = (max: number) => zLine().max(max, { error: V.tooLong });
+const ZTextOf = (max: number) => zText().max(max, { error: V.tooLong });
 
 export const ZIngestParticipant = z
   .object({
-    name: ZText(200).optional(),
-    email: ZText(320).optional(),
-    handle: ZText(200).optional(),
+    name: ZLineOf(200).optional(),
+    email: ZLineOf(320).optional(),
+    handle: ZLineOf(200).optional(),
     role: z.enum(['from', 'to', 'cc', 'speaker']).optional(),
   })
   .strict();
@@ -28,11 +30,9 @@ export const ZIngestParticipant = z
 export const ZIngestRecord = z
   .object({
     /** The source system's id; (platform, external_id) is unique per customer, so re-posting is harmless. */
-    external_id: z.string().trim().min(1, { error: V.required }).max(300, { error: V.tooLong }),
+    external_id: zLine({ trim: true }).min(1, { error: V.required }).max(300, { error: V.tooLong }),
     /** The source system, e.g. "gmail", "slack", "teams", "zoom", "twilio". */
-    platform: z
-      .string()
-      .trim()
+    platform: zLine({ trim: true })
       .min(1, { error: V.required })
       .max(40, { error: V.tooLong })
       .regex(/^[a-z0-9][a-z0-9_.-]*$/, { error: V.invalid }),
@@ -42,17 +42,18 @@ export const ZIngestRecord = z
     author: z
       .object({
         email: z.email({ error: V.email }).max(320, { error: V.tooLong }).optional(),
-        name: z.string().trim().min(1, { error: V.required }).max(200, { error: V.tooLong }).optional(),
+        name: zLine({ trim: true }).min(1, { error: V.required }).max(200, { error: V.tooLong }).optional(),
       })
       .strict()
       .refine((a) => a.email !== undefined || a.name !== undefined, { error: V.required }),
     participants: z.array(ZIngestParticipant).max(500, { error: V.tooLong }).default([]),
-    thread_id: z.string().trim().max(300, { error: V.tooLong }).nullish(),
-    subject: ZText(2000).nullish(),
-    body: z.string().min(1, { error: V.required }).max(200_000, { error: V.tooLong }),
+    thread_id: zLine({ trim: true }).max(300, { error: V.tooLong }).nullish(),
+    /** Free text: mail clients leave tabs and folded lines in subjects. */
+    subject: ZTextOf(2000).nullish(),
+    /** Email bodies hold tabs and line breaks; never trimmed (the text as it was written). */
+    body: zText().min(1, { error: V.required }).max(200_000, { error: V.tooLong }),
     /** ISO 639-1, when the connector knows it; otherwise the server detects it. */
-    language: z
-      .string()
+    language: zLine()
       .refine((l) => isIso6391(l), { error: V.language })
       .optional(),
   })

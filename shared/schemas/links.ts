@@ -1,6 +1,7 @@
 /** Enrollment links (onboarding portal item 5) and the tenant's outbox. Per person: link status only, never choices. */
 import { z } from 'zod';
 import { V } from '../errors.ts';
+import { zLine } from './common.ts';
 
 /** Mirrors PERSON_LINK_STATUSES of server/services/enrollment-links.ts (checked at compile time there). */
 export const LINK_STATUS_VALUES = ['not_sent', 'sent', 'opened', 'responded', 'expired'] as const;
@@ -24,7 +25,7 @@ export const ZEmployeeSelection = z
 
 export const ZLinksListInput = z.object({
   filter: ZLinkFilter.default('all'),
-  search: z.string().trim().max(200, { error: V.tooLong }).default(''),
+  search: zLine({ trim: true }).max(200, { error: V.tooLong }).default(''),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(1000).default(200),
 });

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { isIsoDate, SEND_STATUSES } from '../business-days.ts';
 import { V } from '../errors.ts';
 import { CHECKLIST_ITEM_STATUSES, CHECKLIST_KEYS, COMMON_ISSUES, SESSION_STEPS } from '../onboarding.ts';
+import { zLine, zText } from './common.ts';
 
 export const ZChecklistStatus = z.enum(CHECKLIST_ITEM_STATUSES, { error: V.invalid });
 export const ZChecklistKey = z.enum(CHECKLIST_KEYS, { error: V.invalid });
 export const ZCommonIssue = z.enum(COMMON_ISSUES);
 
-export const ZIsoDate = z.string({ error: V.required }).trim().refine(isIsoDate, { error: V.invalid });
+export const ZIsoDate = zLine({ trim: true, error: V.required }).refine(isIsoDate, { error: V.invalid });
 
 /* ---------------------------------------------------------------- checklist */
 
@@ -19,9 +20,7 @@ export const ZUpdateChecklistItemInput = z.object({
   item: ZChecklistKey,
   status: ZChecklistStatus,
   /** Empty means "no note". */
-  note: z
-    .string()
-    .trim()
+  note: zText({ trim: true })
     .max(CHECKLIST_NOTE_MAX, { error: V.tooLong })
     .transform((v) => (v === '' ? null : v))
     .nullable()
@@ -72,9 +71,7 @@ export const ZMarkableStep = z
   .refine((n) => MARKABLE_STEPS.includes(n), { error: V.invalid });
 
 export const STEP_REASON_MAX = 500;
-export const ZStepReason = z
-  .string({ error: V.required })
-  .trim()
+export const ZStepReason = zText({ trim: true, error: V.required })
   .min(1, { error: V.required })
   .max(STEP_REASON_MAX, { error: V.tooLong });
 

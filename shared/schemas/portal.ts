@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CHANNELS } from '../channels.ts';
 import { V } from '../errors.ts';
 import { isIso6391 } from '../iso-639-1.ts';
-import { ZChannel, ZDisplayName, ZEmail, ZUiLanguage } from './common.ts';
+import { ZChannel, ZDisplayName, ZEmail, zLine, ZUiLanguage } from './common.ts';
 
 export const USER_ROLE_VALUES = ['operator', 'admin', 'ceo'] as const;
 export const ZUserRole = z.enum(USER_ROLE_VALUES);
@@ -34,13 +34,11 @@ export type TMe = z.infer<typeof ZMe>;
 export const ZSelectCustomerInput = z.object({ customerId: z.uuid({ error: V.invalid }).nullable() });
 export const ZSetLanguageInput = z.object({ language: ZUiLanguage.nullable() });
 
-export const ZOutputLanguage = z
-  .string()
-  .trim()
+export const ZOutputLanguage = zLine({ trim: true })
   .toLowerCase()
   .refine(isIso6391, { error: V.language });
 
-export const ZCustomerName = z.string().trim().min(1, { error: V.required }).max(200, { error: V.tooLong });
+export const ZCustomerName = zLine({ trim: true }).min(1, { error: V.required }).max(200, { error: V.tooLong });
 
 export const ZCreateCustomerInput = z.object({
   name: ZCustomerName,

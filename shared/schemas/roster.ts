@@ -2,9 +2,27 @@
 import { z } from 'zod';
 import { V } from '../errors.ts';
 import { FILE_PROBLEMS, ROSTER_FIELDS, ROW_ERROR_CODES, type RosterFieldKey } from '../roster.ts';
+import { zLine, zText } from './common.ts';
 
 export const ZRosterField = z.enum(ROSTER_FIELDS);
-export const ZRosterMapping = z.record(z.string().max(500), ZRosterField.nullable());
+/**
+ * Keyed by the file's headers, exactly as stored. A header may span lines (spreadsheets wrap header text), so keys
+ * are multi-line text; the upload refuses a header with any other control character (server/roster/csv.ts).
+ */
+export const ZRosterMapping = z.record(zText().max(500), ZRosterField.nullable());
+
+export const DEFAULT_ROSTER_FILE_NAME = 'roster.csv';
+/**
+ * The query of `POST /api/roster/upload?fileName=…`: the name the file had on the user's device, shown in the
+ * import list and used for the errors CSV. Missing or blank: "roster.csv".
+ */
+export const ZRosterUploadQuery = z.object({
+  fileName: zLine({ trim: true })
+    .max(255, { error: V.tooLong })
+    .transform((name) => name || DEFAULT_ROSTER_FILE_NAME)
+    .default(DEFAULT_ROSTER_FILE_NAME),
+});
+export type TRosterUploadQuery = z.infer<typeof ZRosterUploadQuery>;
 
 export const ZImportIdInput = z.object({ importId: z.uuid({ error: V.invalid }) });
 

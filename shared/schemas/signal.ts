@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { V } from '../errors.ts';
-import { ZChannel } from './common.ts';
+import { ZChannel, zText } from './common.ts';
 import { ZCitedSource } from './sources.ts';
 
 export const SIGNAL_QUERY_PATH = '/api/signal/query';
@@ -19,7 +19,8 @@ export const ZSignalScope = z
     channels: z.array(ZChannel).max(4).optional(),
     from: ZDay.optional(),
     to: ZDay.optional(),
-    departments: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
+    /** As on the roster, where a department may span lines (a quoted line break in the CSV). */
+    departments: z.array(zText({ trim: true }).min(1).max(200)).max(100).optional(),
   })
   .strict()
   .refine((s) => !s.from || !s.to || s.from <= s.to, { error: V.invalid, path: ['to'] });
@@ -29,7 +30,7 @@ export const ZSignalQueryInput = z
   .object({
     /** Absent: a new session. */
     sessionId: z.uuid({ error: V.invalid }).optional(),
-    query: z.string().trim().min(1, { error: V.required }).max(MAX_QUERY_LENGTH, { error: V.tooLong }),
+    query: zText({ trim: true }).min(1, { error: V.required }).max(MAX_QUERY_LENGTH, { error: V.tooLong }),
     scope: ZSignalScope.optional(),
   })
   .strict();
