@@ -56,6 +56,17 @@ export default defineConfig({
         },
       },
       {
+        // Malformed input at every route over HTTP, on real PostgreSQL when there is one.
+        test: {
+          name: 'fuzz',
+          setupFiles,
+          include: ['test/fuzz/**/*.test.ts'],
+          env: { TEST_DB: realPostgres ? 'postgres' : 'pglite' },
+          testTimeout: 600_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         // The real server as a child process on a private PostgreSQL cluster that the tests kill and restart.
         test: {
           name: 'fault',

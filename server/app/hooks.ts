@@ -3,12 +3,13 @@
  * from our own pages (Origin), the client's language for error texts, the one error answer, and how to refuse a
  * body that is still arriving.
  */
+import { isIP } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { fromNodeHeaders } from 'better-auth/node';
 import { pickUiLanguage, type UiLanguage } from '../../shared/languages.ts';
 import type { AppErrorCode } from '../../shared/errors.ts';
 import { sessionFromHeaders, type SessionUser } from '../auth/auth.ts';
-import type { AppServices } from '../context.ts';
+import type { AppServices, RequestMeta } from '../context.ts';
 import type { UserRole } from '../db/schema.ts';
 import { AppError, httpStatusOf, isDatabaseUnavailable, toAppError } from '../errors.ts';
 import { errorMessage } from '../mail/templates.ts';
@@ -27,6 +28,20 @@ declare module 'fastify' {
     /** Server-to-server routes authenticated by a bearer secret (no cookies): exempt from the Origin check. */
     crossSite?: 'allowed';
   }
+}
+
+/**
+ * The client's address as Fastify resolved it from the trusted proxy hops (TRUST_PROXY), if it is an IP address;
+ * otherwise (a malformed X-Forwarded-For entry a misconfigured proxy let through) the socket's peer.
+ */
+export function clientAddress(request: FastifyRequest): string | null {
+  return isIP(request.ip) ? request.ip : (request.socket.remoteAddress ?? null);
+}
+
+/** Who made the request, for the audit log: address and user agent (truncated to what the columns hold). */
+export function requestMeta(request: FastifyRequest): RequestMeta {
+  const userAgent = request.headers['user-agent'];
+  return { ipAddress: clientAddress(request), userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null };
 }
 
 /** The first UI language the client asks for in Accept-Language, else English. */

@@ -24,7 +24,7 @@ import { rosterRoutes } from '../roster/routes.ts';
 import { appRouter } from '../routers/_app.ts';
 import { signalRoutes } from '../signal/routes.ts';
 import { healthRoutes, metricsRoute } from './health.ts';
-import { crossSiteRefusal, sendError, sessionOf } from './hooks.ts';
+import { crossSiteRefusal, requestMeta, sendError, sessionOf } from './hooks.ts';
 import { log as rootLog, type Logger } from './logger.ts';
 import { httpDuration, observePool } from './metrics.ts';
 import type { StreamRegistry } from './streams.ts';
@@ -150,14 +150,7 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
         } catch (error) {
           throw toAppError(error);
         }
-        const userAgent = req.headers['user-agent'];
-        return createContextInner({
-          db: services.db,
-          services,
-          user,
-          meta: { ipAddress: req.ip, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null },
-          now: opts.now,
-        });
+        return createContextInner({ db: services.db, services, user, meta: requestMeta(req), now: opts.now });
       },
       onError: ({ error, path, req: request }: { error: TRPCError; path: string | undefined; req: unknown }) => {
         const req = request as FastifyRequest;

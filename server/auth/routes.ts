@@ -11,6 +11,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AppServices } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { hasOnlyAllowedCharacters } from '../../shared/schemas/common.ts';
+import { clientAddress } from '../app/hooks.ts';
 import { AUTH_PUBLIC_PATHS, CLIENT_IP_HEADER } from './auth.ts';
 
 const BASE = '/api/auth';
@@ -26,13 +28,24 @@ function toFetchRequest(request: FastifyRequest, origin: string): Request {
     if (value === undefined || HOP_BY_HOP.has(name)) continue;
     headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  headers.set(CLIENT_IP_HEADER, request.ip);
+  headers.set(CLIENT_IP_HEADER, clientAddress(request) ?? '');
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.body !== undefined;
   return new Request(new URL(request.url, origin), {
     method: request.method,
     headers,
     body: hasBody ? JSON.stringify(request.body) : null,
   });
+}
+
+/**
+ * better-auth validates its bodies' shapes but not their characters, and a NUL byte in an email or a token would
+ * reach PostgreSQL (which refuses it). Every string in a body must hold only characters allowed in a single line
+ * (shared/schemas/common.ts), passwords included: no keyboard types a control character.
+ */
+function hasRefusedCharacters(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return !hasOnlyAllowedCharacters(value, 'line');
+  if (depth > 4 || value === null || typeof value !== 'object') return false;
+  return Object.values(value as Record<string, unknown>).some((v) => hasRefusedCharacters(v, depth + 1));
 }
 
 /** A session token in a JSON answer (sign-in returns one) is redundant with the httpOnly cookie: drop it. */
@@ -50,6 +63,14 @@ function withoutTokens(body: string): string {
   }
 }
 
+const decodeURIComponentSafe = (text: string) => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return '\u0000';
+  }
+};
+
 export const authRoutes: FastifyPluginAsync<{ services: AppServices }> = async (app, { services }) => {
   const origin = new URL(services.publicUrl).origin;
   app.route({
@@ -59,6 +80,9 @@ export const authRoutes: FastifyPluginAsync<{ services: AppServices }> = async (
     handler: async (request, reply) => {
       const path = request.url.slice(BASE.length).split('?')[0] ?? '';
       if (!isPublic(request.method, path)) throw new AppError('NOT_FOUND');
+      if (hasRefusedCharacters(request.body) || hasRefusedCharacters(request.query) || !hasOnlyAllowedCharacters(decodeURIComponentSafe(path), 'line')) {
+        throw new AppError('INVALID_INPUT');
+      }
       const response = await services.auth.handler(toFetchRequest(request, origin));
       if (response.status >= 500) {
         request.log.error({ status: response.status, path }, 'sign-in service answered with a server error');

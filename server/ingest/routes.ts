@@ -22,7 +22,7 @@ import {
   type TIngestRejection,
   type TIngestResponse,
 } from '../../shared/schemas/ingest.ts';
-import { errorBody, sendError } from '../app/hooks.ts';
+import { errorBody, requestMeta, sendError } from '../app/hooks.ts';
 import { ingestedRecords } from '../app/metrics.ts';
 import type { AppServices } from '../context.ts';
 import { apiAuthFailures } from '../db/schema.ts';
@@ -38,10 +38,8 @@ const bearer = (header: string | undefined) => /^Bearer[ ]+(\S+)\s*$/i.exec(head
 /** Records a refused key (prefix only). Best effort: a failure to record must not change the answer. */
 async function logAuthFailure(services: AppServices, request: FastifyRequest, secret: string | undefined, reason: string) {
   try {
-    const userAgent = request.headers['user-agent'];
     await services.db.db.insert(apiAuthFailures).values({
-      ipAddress: request.ip,
-      userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null,
+      ...requestMeta(request),
       keyPrefix: secret ? apiKeyPrefixOf(secret) : null,
       reason,
     });

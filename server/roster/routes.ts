@@ -9,8 +9,8 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_UPLOAD_BYTES } from '../../shared/roster.ts';
-import type { TUploadLine } from '../../shared/schemas/roster.ts';
-import { errorBody, noteFailure, refuseUnreadBody, signedIn } from '../app/hooks.ts';
+import { ZRosterUploadQuery, type TUploadLine } from '../../shared/schemas/roster.ts';
+import { errorBody, noteFailure, refuseUnreadBody, requestMeta, signedIn } from '../app/hooks.ts';
 import type { AppServices } from '../context.ts';
 import { AppError, toAppError } from '../errors.ts';
 import { storeUpload } from '../services/roster.ts';
@@ -18,13 +18,16 @@ import { ACCESS } from '../../shared/access.ts';
 import { CsvProblem, readCsv, TooLargeError } from './csv.ts';
 
 export const ROSTER_UPLOAD_PATH = '/api/roster/upload';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The upload's validated `fileName` query parameter. */
+    uploadFileName?: string;
+  }
+}
 /** After a refusal, what is still arriving is dropped for this long (and up to one more upload's worth). */
 const REFUSAL_GRACE_MS = 10_000;
 
-function fileNameOf(url: string): string {
-  const name = new URL(url, 'http://localhost').searchParams.get('fileName')?.trim() ?? '';
-  return (name || 'roster.csv').slice(0, 255);
-}
 
 const lengthOf = (request: FastifyRequest) => {
   const header = request.headers['content-length'];
@@ -67,10 +70,13 @@ export const rosterRoutes: FastifyPluginAsync<{ services: AppServices }> = async
 
   app.post(ROSTER_UPLOAD_PATH, {
     onRequest: [
-      // Refused from its declared length alone, before anything else is looked at.
+      // Refused from its declared length and its query alone, before anything else is looked at.
       async (request) => {
         const length = lengthOf(request);
         if (length !== null && length > MAX_UPLOAD_BYTES) throw new AppError('IMPORT_TOO_LARGE');
+        const query = ZRosterUploadQuery.safeParse(request.query);
+        if (!query.success) throw new AppError('INVALID_INPUT');
+        request.uploadFileName = query.data.fileName;
       },
       signedIn(services, ACCESS.onboarding),
     ],
@@ -101,12 +107,11 @@ export const rosterRoutes: FastifyPluginAsync<{ services: AppServices }> = async
 
       try {
         const reader = await readCsv({ [Symbol.asyncIterator]: () => body }, MAX_UPLOAD_BYTES);
-        const userAgent = request.headers['user-agent'];
         const result = await storeUpload(
           services.db,
           customerId,
-          { user, meta: { ipAddress: request.ip, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null } },
-          fileNameOf(request.url),
+          { user, meta: requestMeta(request) },
+          request.uploadFileName!,
           reader,
           (rows) => {
             if (!lengthKnown) return;
