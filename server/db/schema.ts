@@ -517,18 +517,6 @@ export const authSignInThrottle = pgTable(
   ],
 );
 
-/** Failed sign-ins per email, for the lockout that rate limiting alone does not give. */
-export const authLoginFailures = pgTable(
-  'auth_login_failures',
-  {
-    email: text('email').primaryKey(),
-    failures: integer('failures').notNull().default(0),
-    lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull(),
-    lockedUntil: timestamp('locked_until', { withTimezone: true }),
-  },
-  () => [authPolicy('auth_login_failures')],
-);
-
 /* ------------------------------------------------------------------------------------------------------------ *
  * Onboarding portal and admin panel (tenant tables).
  * ------------------------------------------------------------------------------------------------------------ */
