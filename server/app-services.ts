@@ -47,6 +47,7 @@ export function createServices(opts: {
   mailFrom?: string;
   now?: () => Date;
   signInPerMinute?: number;
+  unlockRequestsPerClient?: number;
   signal?: SignalConfig;
 }): AppServices {
   const mailer = opts.mailer ?? createMailer({ smtpUrl: opts.smtpUrl, from: opts.mailFrom ?? 'PanOps <no-reply@panops.local>' });
@@ -57,10 +58,16 @@ export function createServices(opts: {
     mailer,
     now: opts.now,
     signInPerMinute: opts.signInPerMinute,
+    unlockRequestsPerClient: opts.unlockRequestsPerClient,
     async onSignIn(user, meta) {
       const customerId = user.customerId;
       if (!customerId) return;
       await withTenant(opts.db, customerId, (tx) => recordAudit(tx, customerId, { user, meta }, 'user.signed_in'));
+    },
+    async onUnlock(user, event, meta) {
+      const customerId = user.customerId;
+      if (!customerId) return;
+      await withTenant(opts.db, customerId, (tx) => recordAudit(tx, customerId, { user, meta }, event));
     },
     async customerLanguage(customerId) {
       const [row] = await withTenant(opts.db, customerId, (tx) =>

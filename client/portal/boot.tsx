@@ -20,6 +20,7 @@ const router = createBrowserRouter([
       { path: '/login', lazy: page(() => import('./pages/auth/Login.tsx'), 'Login') },
       { path: '/forgot-password', lazy: page(() => import('./pages/auth/ForgotPassword.tsx'), 'ForgotPassword') },
       { path: '/reset-password', lazy: page(() => import('./pages/auth/ResetPassword.tsx'), 'ResetPassword') },
+      { path: '/unlock', lazy: page(() => import('./pages/auth/Unlock.tsx'), 'Unlock') },
       {
         element: <RequireRole capability="customers" />,
         children: [{ path: '/portal', lazy: page(() => import('./pages/customers/CustomersPage.tsx'), 'CustomersPage') }],

@@ -1,17 +1,17 @@
 /**
  * Sign-in with better-auth (email + password, server sessions in the database through its Drizzle adapter).
  * Password hashing, session cookies, reset tokens and rate limiting are the library's; what is ours is the role
- * model, the lockout after repeated failures, and where emails go. See ADR 0005.
+ * model, sign-in throttling with device cookies and unlock links (sign-in-protection.ts, ADR 0012), and where
+ * emails go. See ADR 0005.
  */
 import { randomUUID } from 'node:crypto';
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { APIError, createAuthMiddleware } from 'better-auth/api';
-import { eq, sql } from 'drizzle-orm';
+import { log } from '../app/logger.ts';
 import type { DbHandle } from '../db/client.ts';
 import {
   authAccounts,
-  authLoginFailures,
   authRateLimits,
   authSessions,
   authUsers,
@@ -20,17 +20,20 @@ import {
 } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { renderEmail } from '../mail/templates.ts';
-import { log } from '../app/logger.ts';
+import {
+  signInProtection,
+  UNLOCK_CONFIRM_PATH,
+  UNLOCK_REQUEST_PATH,
+  type ClientMeta,
+  type UnlockEvent,
+} from './sign-in-protection.ts';
 
-/** After this many wrong passwords in a row (within LOCKOUT_MS of each other) the account is locked for LOCKOUT_MS. */
-export const LOCKOUT_THRESHOLD = 5;
-export const LOCKOUT_MS = 15 * 60 * 1000;
 export const MIN_PASSWORD_LENGTH = 12;
 const SESSION_SECONDS = 7 * 24 * 60 * 60;
 
 export type AuthEmailHook = (email: {
   user: { id: string; email: string; name: string; customerId: string | null; language: string | null };
-  kind: 'invite' | 'password_reset';
+  kind: 'invite' | 'password_reset' | 'sign_in_unlock';
   to: string;
   subject: string;
   text: string;
@@ -47,10 +50,29 @@ export type AuthOptions = {
   customerLanguage?: (customerId: string) => Promise<string | null>;
   now?: () => Date;
   /** Called after every successful sign-in (the audit log of the user's customer). */
-  onSignIn?: (user: SessionUser, meta: { ipAddress: string | null; userAgent: string | null }) => Promise<void>;
+  onSignIn?: (user: SessionUser, meta: ClientMeta) => Promise<void>;
+  /** Called when a login asks for an unlock link and when the link is used (the audit log of the user's customer). */
+  onUnlock?: (user: SessionUser, event: UnlockEvent, meta: ClientMeta) => Promise<void>;
   /** Sign-in attempts per client address per minute (better-auth rate limit). */
   signInPerMinute?: number;
+  /** Unlock emails one client address may ask for per 15 minutes (better-auth rate limit). */
+  unlockRequestsPerClient?: number;
 };
+
+/**
+ * Every /api/auth route the browser uses; the HTTP layer exposes these and no other better-auth endpoint. Paths are
+ * route patterns (`:token` is a path parameter).
+ */
+export const AUTH_PUBLIC_PATHS = [
+  { method: 'POST', path: '/api/auth/sign-in/email' },
+  { method: 'POST', path: '/api/auth/sign-out' },
+  { method: 'POST', path: '/api/auth/request-password-reset' },
+  { method: 'POST', path: '/api/auth/reset-password' },
+  // The link in reset and invitation emails: checks the token and redirects to the portal's reset page.
+  { method: 'GET', path: '/api/auth/reset-password/:token' },
+  { method: 'POST', path: `/api/auth${UNLOCK_REQUEST_PATH}` },
+  { method: 'POST', path: `/api/auth${UNLOCK_CONFIRM_PATH}` },
+] as const satisfies ReadonlyArray<{ method: 'GET' | 'POST'; path: string }>;
 
 /**
  * better-auth reads the client address from a request header only. The HTTP server sets this one from the socket
@@ -58,49 +80,27 @@ export type AuthOptions = {
  */
 export const CLIENT_IP_HEADER = 'x-panops-client-ip';
 
-/** The better-auth endpoints the portal calls (paths under /api/auth); server/auth/routes.ts exposes only these. */
-export const AUTH_PUBLIC_PATHS: readonly { method: 'GET' | 'POST'; path: RegExp }[] = [
-  { method: 'POST', path: /^\/sign-in\/email$/ },
-  { method: 'POST', path: /^\/sign-out$/ },
-  { method: 'POST', path: /^\/request-password-reset$/ },
-  { method: 'POST', path: /^\/reset-password$/ },
-  // The link in a reset or invitation email: checks the token and redirects to the portal's page.
-  { method: 'GET', path: /^\/reset-password\/[^/]+$/ },
-];
-
 export function createAuth(opts: AuthOptions) {
   const now = opts.now ?? (() => new Date());
   const authDb = opts.db.authDb;
 
-  async function lockedUntil(email: string): Promise<Date | null> {
-    const [row] = await authDb.select().from(authLoginFailures).where(eq(authLoginFailures.email, email));
-    return row?.lockedUntil && row.lockedUntil > now() ? row.lockedUntil : null;
+  /** An email about the login itself (invitation, reset, unlock link), in its language, copied to the tenant's outbox. */
+  async function sendAuthEmail(
+    user: { id: string; email: string; name: string },
+    kind: 'invite' | 'password_reset' | 'sign_in_unlock',
+    url: string,
+  ) {
+    const full = user as typeof user & { customerId?: string | null; language?: string | null };
+    const language = full.language ?? (full.customerId ? await opts.customerLanguage?.(full.customerId) : null);
+    const rendered = renderEmail(kind, language, { name: user.name, url });
+    await opts.mailer.send({ to: user.email, subject: rendered.subject, text: rendered.text });
+    await opts.onEmail?.({
+      user: { id: user.id, email: user.email, name: user.name, customerId: full.customerId ?? null, language: full.language ?? null },
+      kind,
+      to: user.email,
+      ...rendered,
+    });
   }
-
-  async function recordFailure(email: string) {
-    const at = now();
-    const atSql = sql`${at.toISOString()}::timestamptz`;
-    const lockSql = sql`${new Date(at.getTime() + LOCKOUT_MS).toISOString()}::timestamptz`;
-    // Failures count while they come in a run: after a lock has run out, or a quiet spell as long as a lock, the
-    // count starts again, so an occasional typo over months never adds up to a lockout.
-    const windowStart = sql`${new Date(at.getTime() - LOCKOUT_MS).toISOString()}::timestamptz`;
-    const nextCount = sql`case when ${authLoginFailures.lockedUntil} <= ${atSql} or ${authLoginFailures.lastFailureAt} < ${windowStart} then 1 else ${authLoginFailures.failures} + 1 end`;
-    await authDb
-      .insert(authLoginFailures)
-      .values({ email, failures: 1, lastFailureAt: at })
-      .onConflictDoUpdate({
-        target: authLoginFailures.email,
-        set: {
-          // A lock that has run out starts a fresh count.
-          failures: nextCount,
-          lastFailureAt: at,
-          lockedUntil: sql`case when ${nextCount} >= ${LOCKOUT_THRESHOLD} then ${lockSql} else null end`,
-        },
-      });
-  }
-
-  const emailOf = (body: unknown) =>
-    typeof (body as { email?: unknown })?.email === 'string' ? (body as { email: string }).email.trim().toLowerCase() : '';
 
   const auth = betterAuth({
     appName: 'PanOps',
@@ -139,23 +139,7 @@ export function createAuth(opts: AuthOptions) {
       async sendResetPassword({ user, url }) {
         const ctx = await auth.$context;
         const hasPassword = (await ctx.internalAdapter.findAccounts(user.id)).some((a: { providerId: string }) => a.providerId === 'credential');
-        const full = user as typeof user & { customerId?: string | null; language?: string | null; role?: UserRole };
-        const kind = hasPassword ? 'password_reset' : 'invite';
-        const language = full.language ?? (full.customerId ? await opts.customerLanguage?.(full.customerId) : null);
-        const rendered = renderEmail(kind, language, { name: user.name, url });
-        await opts.mailer.send({ to: user.email, subject: rendered.subject, text: rendered.text });
-        await opts.onEmail?.({
-          user: {
-            id: user.id,
-            email: user.email,
-            name: user.name,
-            customerId: full.customerId ?? null,
-            language: full.language ?? null,
-          },
-          kind,
-          to: user.email,
-          ...rendered,
-        });
+        await sendAuthEmail(user, hasPassword ? 'password_reset' : 'invite', url);
       },
     },
     rateLimit: {
@@ -167,6 +151,8 @@ export function createAuth(opts: AuthOptions) {
         '/sign-in/email': { window: 60, max: opts.signInPerMinute ?? 10 },
         '/request-password-reset': { window: 60, max: 5 },
         '/reset-password': { window: 60, max: 10 },
+        [UNLOCK_REQUEST_PATH]: { window: 15 * 60, max: opts.unlockRequestsPerClient ?? 5 },
+        [UNLOCK_CONFIRM_PATH]: { window: 60, max: 10 },
       },
     },
     advanced: {
@@ -176,33 +162,26 @@ export function createAuth(opts: AuthOptions) {
       defaultCookieAttributes: { sameSite: 'lax', httpOnly: true },
       database: { generateId: () => randomUUID() },
     },
-    hooks: {
-      before: createAuthMiddleware(async (ctx) => {
-        if (ctx.path !== '/sign-in/email') return;
-        const until = await lockedUntil(emailOf(ctx.body));
-        if (until) {
-          throw new APIError('TOO_MANY_REQUESTS', {
-            code: 'ACCOUNT_LOCKED',
-            message: `Too many failed sign-ins. Try again after ${until.toISOString()}.`,
-          });
-        }
+    // The account's own unlock tokens are stored hashed (better-auth's reset tokens keep their own format).
+    verification: { storeIdentifier: { default: 'plain', overrides: { 'sign-in-unlock:': 'hashed' } } },
+    plugins: [
+      signInProtection({
+        authDb,
+        now,
+        baseUrl: opts.baseUrl,
+        sendUnlockEmail: (user, url) => sendAuthEmail(user, 'sign_in_unlock', url),
+        onEvent: async (user, event, meta) => opts.onUnlock?.(toSessionUser(user, { token: '' }), event, meta),
       }),
+    ],
+    hooks: {
       after: createAuthMiddleware(async (ctx) => {
-        if (ctx.path !== '/sign-in/email') return;
-        const email = emailOf(ctx.body);
-        if (!email) return;
-        const returned = ctx.context.returned;
-        if (returned instanceof APIError) {
-          if (returned.status === 'UNAUTHORIZED') await recordFailure(email);
-        } else {
-          await authDb.delete(authLoginFailures).where(eq(authLoginFailures.email, email));
-          const signedIn = ctx.context.newSession;
-          if (signedIn && opts.onSignIn) {
-            await opts.onSignIn(toSessionUser(signedIn.user, signedIn.session), {
-              ipAddress: ctx.headers?.get(CLIENT_IP_HEADER) || null,
-              userAgent: ctx.headers?.get('user-agent')?.slice(0, 512) ?? null,
-            });
-          }
+        if (ctx.path !== '/sign-in/email' || ctx.context.returned instanceof APIError) return;
+        const signedIn = ctx.context.newSession;
+        if (signedIn && opts.onSignIn) {
+          await opts.onSignIn(toSessionUser(signedIn.user, signedIn.session), {
+            ipAddress: ctx.headers?.get(CLIENT_IP_HEADER) || null,
+            userAgent: ctx.headers?.get('user-agent')?.slice(0, 512) ?? null,
+          });
         }
       }),
     },
@@ -210,7 +189,7 @@ export function createAuth(opts: AuthOptions) {
     // Errors leave better-auth's router instead of becoming its bare 500 response, so the HTTP layer maps them
     // like any other (a database out of reach → 503). Its own refusals (wrong password, 429) stay answers.
     onAPIError: { throw: true },
-    // Wrong passwords are expected traffic (and are counted for the lockout); only errors are worth a log line,
+    // Wrong passwords are expected traffic (and are counted by the throttle); only errors are worth a log line,
     // and it goes through our logger, whose error serializer keeps SQL parameters and tokens out.
     logger: {
       level: 'error',

@@ -15,12 +15,7 @@ import { hasOnlyAllowedCharacters } from '../../shared/schemas/common.ts';
 import { clientAddress } from '../app/hooks.ts';
 import { AUTH_PUBLIC_PATHS, CLIENT_IP_HEADER } from './auth.ts';
 
-const BASE = '/api/auth';
 const HOP_BY_HOP = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', CLIENT_IP_HEADER]);
-
-function isPublic(method: string, path: string): boolean {
-  return AUTH_PUBLIC_PATHS.some((allowed) => allowed.method === method && allowed.path.test(path));
-}
 
 function toFetchRequest(request: FastifyRequest, origin: string): Request {
   const headers = new Headers();
@@ -73,32 +68,34 @@ const decodeURIComponentSafe = (text: string) => {
 
 export const authRoutes: FastifyPluginAsync<{ services: AppServices }> = async (app, { services }) => {
   const origin = new URL(services.publicUrl).origin;
-  app.route({
-    method: ['GET', 'POST'],
-    url: `${BASE}/*`,
-    bodyLimit: 16 * 1024,
-    handler: async (request, reply) => {
-      const path = request.url.slice(BASE.length).split('?')[0] ?? '';
-      if (!isPublic(request.method, path)) throw new AppError('NOT_FOUND');
-      if (hasRefusedCharacters(request.body) || hasRefusedCharacters(request.query) || !hasOnlyAllowedCharacters(decodeURIComponentSafe(path), 'line')) {
-        throw new AppError('INVALID_INPUT');
-      }
-      const response = await services.auth.handler(toFetchRequest(request, origin));
-      if (response.status >= 500) {
-        request.log.error({ status: response.status, path }, 'sign-in service answered with a server error');
-        throw new AppError('INTERNAL');
-      }
-      reply.code(response.status);
-      response.headers.forEach((value, name) => {
-        if (name !== 'set-cookie' && name !== 'content-length') reply.header(name, value);
-      });
-      const cookies = response.headers.getSetCookie();
-      if (cookies.length) reply.header('set-cookie', cookies);
-      const retryAfter = response.headers.get('x-retry-after');
-      if (retryAfter) reply.header('Retry-After', retryAfter);
-      const body = await response.text();
-      const json = (response.headers.get('content-type') ?? '').includes('json');
-      return reply.send(json ? withoutTokens(body) : body);
-    },
-  });
+  // One Fastify route per endpoint the portal uses; any other /api/auth path is the API's JSON 404.
+  for (const { method, path: url } of AUTH_PUBLIC_PATHS) {
+    app.route({
+      method,
+      url,
+      bodyLimit: 16 * 1024,
+      handler: async (request, reply) => {
+        const path = request.url.split('?')[0] ?? '';
+        if (hasRefusedCharacters(request.body) || hasRefusedCharacters(request.query) || !hasOnlyAllowedCharacters(decodeURIComponentSafe(path), 'line')) {
+          throw new AppError('INVALID_INPUT');
+        }
+        const response = await services.auth.handler(toFetchRequest(request, origin));
+        if (response.status >= 500) {
+          request.log.error({ status: response.status, path }, 'sign-in service answered with a server error');
+          throw new AppError('INTERNAL');
+        }
+        reply.code(response.status);
+        response.headers.forEach((value, name) => {
+          if (name !== 'set-cookie' && name !== 'content-length') reply.header(name, value);
+        });
+        const cookies = response.headers.getSetCookie();
+        if (cookies.length) reply.header('set-cookie', cookies);
+        const retryAfter = response.headers.get('x-retry-after');
+        if (retryAfter) reply.header('Retry-After', retryAfter);
+        const body = await response.text();
+        const json = (response.headers.get('content-type') ?? '').includes('json');
+        return reply.send(json ? withoutTokens(body) : body);
+      },
+    });
+  }
 };

@@ -489,16 +489,32 @@ export const authRateLimits = pgTable(
   () => [authPolicy('auth_rate_limits')],
 );
 
-/** Failed sign-ins per email, for the lockout that rate limiting alone does not give. */
-export const authLoginFailures = pgTable(
-  'auth_login_failures',
+/** What a sign-in throttle key counts: see server/auth/throttle.ts and ADR 0012. */
+export const SIGN_IN_THROTTLE_SCOPES = ['client', 'untrusted', 'device', 'unlock'] as const;
+export type SignInThrottleScope = (typeof SIGN_IN_THROTTLE_SCOPES)[number];
+
+/**
+ * Sign-in throttling (ADR 0012), shared by every server process: one row per key — the account (normalized email,
+ * whether or not a login has it) with a scope and a subject: the client address (`client`), nothing (`untrusted`:
+ * every browser without a device cookie), the device cookie's nonce (`device`), or nothing (`unlock`: unlock
+ * emails requested). Attempts are counted before the password is checked; a success takes its own back.
+ */
+export const authSignInThrottle = pgTable(
+  'auth_sign_in_throttle',
   {
-    email: text('email').primaryKey(),
-    failures: integer('failures').notNull().default(0),
-    lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull(),
-    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    account: text('account').notNull(),
+    scope: text('scope').$type<SignInThrottleScope>().notNull(),
+    subject: text('subject').notNull().default(''),
+    attempts: integer('attempts').notNull(),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }).notNull(),
+    /** Until then the key's next attempt is refused without a password check; null: no delay. */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
   },
-  () => [authPolicy('auth_login_failures')],
+  (t) => [
+    primaryKey({ columns: [t.account, t.scope, t.subject] }),
+    index('auth_sign_in_throttle_last_attempt').on(t.lastAttemptAt),
+    authPolicy('auth_sign_in_throttle'),
+  ],
 );
 
 /* ------------------------------------------------------------------------------------------------------------ *

@@ -9,7 +9,7 @@ import { DEFAULT_UI_LANGUAGE, isUiLanguage, UI_LANGUAGES, type UiLanguage } from
 
 const localesDir = fileURLToPath(new URL('../../client/i18n/locales', import.meta.url));
 
-export const EMAIL_KINDS = ['invite', 'password_reset', 'enrollment_link', 'checklist'] as const;
+export const EMAIL_KINDS = ['invite', 'password_reset', 'sign_in_unlock', 'enrollment_link', 'checklist'] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
 /**

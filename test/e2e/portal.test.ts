@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServices } from '../../server/context.ts';
+import { testBrowser } from '../helpers/auth-client.ts';
 import { assertBuilt, haveChromium, launchChromium } from '../helpers/browser.ts';
 import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { makeUser, startTestServer, TEST_PASSWORD, type RunningServer } from '../helpers/services.ts';
@@ -94,6 +95,43 @@ describe.skipIf(!haveChromium)('onboarding portal in chromium', () => {
     await expect.poll(() => new URL(ceoPage.url()).pathname).toBe('/signal');
     // The customer's output language is German, and the CEO's UI follows it.
     await expect.poll(() => ceoPage.getByRole('heading', { level: 1 }).textContent()).toBe('Willkommen, Bill Lumbergh');
+  });
+
+  it('a throttled sign-in shows the wait and offers an unlock link; the emailed link trusts the browser (ADR 0012)', async () => {
+    const operator = await makeUser(services, 'operator', null);
+    // Someone guessing from other addresses: browsers the account does not know now wait.
+    for (let i = 0; i < 10; i++) await testBrowser(origin).signIn(operator.email, `attacker guess ${i}`);
+    const page = await desktop();
+    await signIn(page, operator.email, TEST_PASSWORD);
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toBe(
+        "Too many failed sign-ins to this account from browsers it doesn't know. Try again in 1 minute, or email yourself an unlock link to sign in from this browser now.",
+      );
+    await page.getByRole('button', { name: 'Email me an unlock link' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('an unlock link is on its way');
+    const mail = await smtp.waitFor(operator.email);
+    expect(mail.subject).toBe('Sign in to PanOps from a new browser');
+    const link = /(http\S+\/unlock#token=\S+)/.exec(mail.text)![1]!;
+    await page.goto(link);
+    await page.getByRole('button', { name: 'Trust this browser' }).click();
+    // Back on the sign-in page, the email filled in; the password is still needed.
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/login');
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('This browser is now trusted');
+    expect(page.url()).not.toContain('token');
+    expect(await page.getByLabel('Email').inputValue()).toBe(operator.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/portal');
+  });
+
+  it('says the service is unavailable when sign-in answers 503, not that the password is wrong', async () => {
+    const page = await desktop();
+    await page.route('**/api/auth/sign-in/email', (route) => route.fulfill({ status: 503, body: '' }));
+    await signIn(page, 'anyone@test.example', 'any password at all');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toBe('The service is unavailable right now. Please try again in a moment.');
   });
 
   it('sends signed-out visitors to the login page and other roles to their own home', async () => {

@@ -21,7 +21,14 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 
 export function testServices(
   db: DbHandle,
-  opts: { publicUrl?: string; smtpUrl?: string; now?: () => Date; signInPerMinute?: number; signal?: SignalConfig } = {},
+  opts: {
+    publicUrl?: string;
+    smtpUrl?: string;
+    now?: () => Date;
+    signInPerMinute?: number;
+    unlockRequestsPerClient?: number;
+    signal?: SignalConfig;
+  } = {},
 ): AppServices {
   return createServices({
     db,
@@ -32,6 +39,7 @@ export function testServices(
     now: opts.now,
     // Test files sign in many times from 127.0.0.1; the limit itself is tested with a low value.
     signInPerMinute: opts.signInPerMinute ?? 1000,
+    unlockRequestsPerClient: opts.unlockRequestsPerClient ?? 1000,
     signal: opts.signal,
   });
 }

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { resetPassword, type AuthFailure } from '../../session.ts';
+import { resetPassword, type AuthError } from '../../session.ts';
 import { AuthFailureAlert } from './parts.tsx';
 
 /** Sets a password from an emailed link: a reset, or the invitation of a new login. */
@@ -10,7 +10,7 @@ export function ResetPassword() {
   const [params] = useSearchParams();
   const token = params.get('token');
   const [done, setDone] = useState(false);
-  const [failure, setFailure] = useState<AuthFailure | null>(params.get('error') ? 'INVALID_TOKEN' : null);
+  const [failure, setFailure] = useState<AuthError | null>(params.get('error') ? { failure: 'INVALID_TOKEN' } : null);
   const [mismatch, setMismatch] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -21,7 +21,7 @@ export function ResetPassword() {
     setMismatch(false);
     const result = await resetPassword(token ?? '', password);
     if (result.ok) setDone(true);
-    else setFailure(result.failure);
+    else setFailure(result);
   }
 
   return (
@@ -31,7 +31,7 @@ export function ResetPassword() {
         <p className="success" role="status">
           {t('reset.done')} <Link to="/login">{t('reset.signIn')}</Link>
         </p>
-      ) : !token || failure === 'INVALID_TOKEN' ? (
+      ) : !token || failure?.failure === 'INVALID_TOKEN' ? (
         <p className="alert" role="alert">
           {t('authErrors.INVALID_TOKEN')} <Link to="/forgot-password">{t('reset.again')}</Link>
         </p>
@@ -51,7 +51,7 @@ export function ResetPassword() {
               {t('reset.mismatch')}
             </p>
           )}
-          <AuthFailureAlert failure={failure} />
+          <AuthFailureAlert error={failure} />
           <div className="actions">
             <button type="submit">{t('reset.submit')}</button>
           </div>

@@ -6,7 +6,7 @@ import { errorCodeOf } from '../../../lib/trpc-errors.ts';
 import { useTRPC } from '../../trpc.ts';
 import './links.css';
 
-const KINDS = ['invite', 'password_reset', 'enrollment_link', 'checklist'] as const;
+const KINDS = ['invite', 'password_reset', 'sign_in_unlock', 'enrollment_link', 'checklist'] as const;
 const BADGE = { sent: 'ok', outbox: 'warn', failed: 'bad' } as const;
 
 /** Every email sent for this customer; with no SMTP configured, the place where they are kept. */
