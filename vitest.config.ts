@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Projects: unit (pure), integration on embedded PGlite, integration on real PostgreSQL (only when DATABASE_URL is
- * set; files run one at a time because some tests add and drop fault-injection triggers), build checks on dist/,
- * browser end-to-end tests with Debian's chromium, and — after all of them (groupOrder 1) — the log audit, which
- * greps the whole run's server logs for secrets.
+ * Projects, in three groups (sequence.groupOrder):
+ *   0, in parallel: unit (pure), integration on embedded PGlite, build checks on dist/, fuzzing;
+ *   1, one file at a time: integration on real PostgreSQL (only when DATABASE_URL is set; some tests add and drop
+ *      fault-injection triggers), browser end-to-end tests with Debian's chromium, fault tests (child processes,
+ *      a private PostgreSQL cluster killed and restarted);
+ *   2, last: the log audit, which greps the whole run's server logs for secrets.
  */
 const realPostgres = Boolean(process.env.DATABASE_URL);
 /** Every project: the app's log goes to the run's log folder (test/setup/logs.ts). */
@@ -37,6 +39,7 @@ export default defineConfig({
                 include: ['test/integration/**/*.test.ts'],
                 env: { TEST_DB: 'postgres' },
                 fileParallelism: false,
+                sequence: { groupOrder: 1 },
                 testTimeout: 30_000,
                 hookTimeout: 60_000,
               },
@@ -51,6 +54,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           expect: { poll: { timeout: 10_000, interval: 50 } },
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -73,11 +77,12 @@ export default defineConfig({
           setupFiles,
           include: ['test/fault/**/*.test.ts'],
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
           testTimeout: 240_000,
           hookTimeout: 120_000,
         },
       },
-      { test: { name: 'log-audit', setupFiles, include: ['test/log-audit/**/*.test.ts'], sequence: { groupOrder: 1 } } },
+      { test: { name: 'log-audit', setupFiles, include: ['test/log-audit/**/*.test.ts'], sequence: { groupOrder: 2 } } },
     ],
   },
 });

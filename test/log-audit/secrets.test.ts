@@ -10,9 +10,9 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_AUTH_SECRET, TEST_PASSWORD } from '../helpers/services.ts';
+import { tenantSql } from '../helpers/tenant-sql.ts';
 import { TEST_LOG_DIR } from '../setup/logs.ts';
 
 type Line = { raw: string; record: Record<string, unknown> | null };
@@ -36,10 +36,21 @@ beforeAll(() => {
   }
 });
 
-const owner = process.env.MIGRATE_DATABASE_URL ? postgres(process.env.MIGRATE_DATABASE_URL, { max: 1, onnotice: () => {} }) : null;
+/** The run's real PostgreSQL, read as the app reads it (forced RLS: per tenant, and the sign-in tables' context). */
+const database = process.env.DATABASE_URL ? tenantSql(process.env.DATABASE_URL) : null;
 afterAll(async () => {
-  await owner?.end();
+  await database?.end();
 });
+
+/** Every tenant's values of one column (enrollment tokens, manage-secret hashes). */
+async function acrossTenants(column: 'token' | 'token_hash', table: 'enrollment_links' | 'consent_manage_tokens'): Promise<string[]> {
+  const values: string[] = [];
+  for (const tenant of await database!.tenantIds()) {
+    const rows = await database!.inTenant(tenant, (sql) => sql`select ${sql(column)}::text as value from ${sql(table)}`);
+    values.push(...rows.map((r) => r.value as string));
+  }
+  return values;
+}
 
 /** The first line that contains `secret`, shortened, for the failure message. */
 function leak(secret: string): string | undefined {
@@ -48,6 +59,10 @@ function leak(secret: string): string | undefined {
 }
 
 describe('the logs of the whole test run', () => {
+  it('are checked against the real PostgreSQL database in CI', () => {
+    if (process.env.CI) expect(database, 'CI runs with DATABASE_URL').not.toBeNull();
+  });
+
   it('exist, and include requests, database outages and errors (so this audit is not vacuous)', () => {
     expect(lines.length).toBeGreaterThan(1000);
     const records = lines.map((l) => l.record).filter((r): r is Record<string, unknown> => r !== null);
@@ -81,8 +96,8 @@ describe('the logs of the whole test run', () => {
 
   it('hold no API key and no manage secret (both stored hashed: every token-shaped string is hashed and looked up)', async () => {
     expect(lines.filter((l) => /pk_[a-z0-9]{8}_[A-Za-z0-9_-]{20,}/.test(l.raw)).map((l) => l.raw.slice(0, 300))).toEqual([]);
-    if (!owner) return;
-    const manage = new Set((await owner`select token_hash from consent_manage_tokens`).map((r) => r.token_hash as string));
+    if (!database) return;
+    const manage = new Set(await acrossTenants('token_hash', 'consent_manage_tokens'));
     expect(manage.size).toBeGreaterThan(0);
     const candidates = new Set(lines.flatMap((l) => l.raw.match(/[A-Za-z0-9_-]{43}/g) ?? []));
     const leaked = [...candidates].filter((c) => manage.has(sha256(c)));
@@ -90,11 +105,13 @@ describe('the logs of the whole test run', () => {
   });
 
   it('hold no session token, reset or invitation token, or enrollment token of the run (real PostgreSQL)', async () => {
-    if (!owner) return;
-    const sessions = (await owner`select token from auth_sessions`).map((r) => r.token as string);
+    if (!database) return;
+    const sessions = (await database.inAuthTables((sql) => sql`select token from auth_sessions`)).map((r) => r.token as string);
     // Reset and invitation tokens are the identifier's tail (`reset-password:<token>`); the value is a user id.
-    const verifications = (await owner`select identifier from auth_verifications`).map((r) => String(r.identifier).replace(/^[a-z-]+:/, ''));
-    const enrollment = (await owner`select token::text as token from enrollment_links`).map((r) => r.token as string);
+    const verifications = (await database.inAuthTables((sql) => sql`select identifier from auth_verifications`)).map((r) =>
+      String(r.identifier).replace(/^[a-z-]+:/, ''),
+    );
+    const enrollment = await acrossTenants('token', 'enrollment_links');
     expect(sessions.length).toBeGreaterThan(0);
     expect(enrollment.length).toBeGreaterThan(100);
     const found = [...sessions, ...verifications.filter((v) => v.length >= 16), ...enrollment]
