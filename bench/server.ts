@@ -35,18 +35,20 @@ export async function startBenchServer(port: number, env: Record<string, string>
       // Production refuses to start without these (server/env.ts).
       AUTH_SECRET: 'bench-auth-secret-bench-auth-secret-0123',
       PUBLIC_URL: `http://127.0.0.1:${port}`,
-      LOG_LEVEL: 'warn',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('PanOps is running')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return child;
+  // Its stdout is the JSON log (one line per request): drain it, and wait for the server to answer instead.
+  child.stdout!.resume();
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
+    if (exited !== undefined) throw new Error(`server exited with ${exited}`);
+    if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not start within 120 s');
 }
 
 /**

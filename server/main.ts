@@ -9,7 +9,7 @@ import closeWithGrace from 'close-with-grace';
 import { authSecret, createServices, signalConfigFrom } from './app-services.ts';
 import { createApp } from './app/http.ts';
 import { startMetricsServer } from './app/health.ts';
-import { log } from './app/logger.ts';
+import { flushLog, log } from './app/logger.ts';
 import { StreamRegistry } from './app/streams.ts';
 import { loadEnv, type Env } from './env.ts';
 import { openDb } from './db/client.ts';
@@ -31,6 +31,7 @@ function bootEnv(): { env: Env; profile: Profile } {
     return { env, profile: env.NODE_ENV === 'production' ? 'production' : demo ? 'demo' : 'development' };
   } catch (error) {
     log.fatal({ err: error }, 'refusing to start');
+    flushLog();
     process.exit(1);
   }
 }
@@ -104,6 +105,7 @@ closeWithGrace({ delay: env.SHUTDOWN_TIMEOUT_MS, logger: { error: (m: unknown) =
   metricsServer?.close();
   await db.close();
   log.info('shut down');
+  flushLog();
 });
 
 /** The demo's welcome: where to click. Printed for a person at a terminal, not logged. */

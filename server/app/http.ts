@@ -9,12 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifyUnderPressure from '@fastify/under-pressure';
 import { fastifyTRPCPlugin, type CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import type { TRPCError } from '@trpc/server';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import helmet from 'helmet';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { authRoutes } from '../auth/routes.ts';
 import { createContextInner, type AppServices } from '../context.ts';
 import type { TrustProxy } from '../env.ts';
@@ -87,11 +87,10 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
   const publicUrl = new URL(services.publicUrl);
   const app = Fastify({
     loggerInstance: (opts.logger ?? rootLog) as FastifyBaseLogger,
-    // One line per request, written in onResponse below with the route pattern (never the URL, which can carry
-    // an enrollment token) instead of Fastify's two lines with the raw URL.
-    disableRequestLogging: true,
+    // One line per request, written in onResponse below with the route pattern (never the URL, which can carry an
+    // enrollment token) instead of Fastify's two lines with the raw URL.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: () => randomUUID(),
-    requestIdLogLabel: 'requestId',
     trustProxy: proxyTrust(opts.trustProxy ?? false),
     bodyLimit: DEFAULT_BODY_LIMIT,
     // A closing server answers new requests 503 while in-flight ones finish; idle keep-alive sockets close at once.
@@ -103,7 +102,8 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
   const stopObservingPool = observePool(() => services.db.poolStats());
   app.addHook('onClose', async () => stopObservingPool());
 
-  await app.register(fastifyHelmet, {
+  // Security headers from helmet, built once (its Fastify wrapper rebuilds the middleware on every request).
+  const securityHeaders = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     // Enrollment and manage secrets travel in URLs; never leak them to another origin.
     referrerPolicy: { policy: 'no-referrer' },
@@ -112,6 +112,7 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
     strictTransportSecurity: publicUrl.protocol === 'https:' ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
   });
+  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined)));
 
   // Shed load rather than queue it when the event loop is saturated; health and metrics stay reachable.
   await app.register(fastifyUnderPressure, {
@@ -136,31 +137,42 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
 
-  await app.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    trpcOptions: {
-      router: appRouter,
-      // The employee app sends its queries as POST so a token never sits in a URL (logs, proxies, history).
-      allowMethodOverride: true,
-      createContext: async ({ req: request }: CreateFastifyContextOptions) => {
-        const req = request as FastifyRequest;
-        let user = null;
-        try {
-          user = await sessionOf(services, req);
-        } catch (error) {
-          throw toAppError(error);
-        }
-        return createContextInner({ db: services.db, services, user, meta: requestMeta(req), now: opts.now });
+  await app.register(async (trpc) => {
+    // tRPC answers with a fetch Response, which Fastify would stream in chunks (a write for the headers and first
+    // chunk, another for the end). tRPC's answers here are small JSON documents (no streaming link): send each as
+    // one buffer with its length, in one write.
+    trpc.addHook('onSend', async (_request, reply, payload) => {
+      if (!(payload instanceof Response)) return payload;
+      reply.code(payload.status);
+      payload.headers.forEach((value, name) => void reply.header(name, value));
+      return Buffer.from(await payload.arrayBuffer());
+    });
+    await trpc.register(fastifyTRPCPlugin, {
+      prefix: '/trpc',
+      trpcOptions: {
+        router: appRouter,
+        // The employee app sends its queries as POST so a token never sits in a URL (logs, proxies, history).
+        allowMethodOverride: true,
+        createContext: async ({ req: request }: CreateFastifyContextOptions) => {
+          const req = request as FastifyRequest;
+          let user = null;
+          try {
+            user = await sessionOf(services, req);
+          } catch (error) {
+            throw toAppError(error);
+          }
+          return createContextInner({ db: services.db, services, user, meta: requestMeta(req), now: opts.now });
+        },
+        onError: ({ error, path, req: request }: { error: TRPCError; path: string | undefined; req: unknown }) => {
+          const req = request as FastifyRequest;
+          const appError = toAppError(error);
+          if (appError.appCode === 'UNAVAILABLE' && isDatabaseUnavailable(error)) services.db.connectionLost();
+          if (appError.code === 'INTERNAL_SERVER_ERROR' || appError.code === 'SERVICE_UNAVAILABLE') {
+            req.log[appError.appCode === 'INTERNAL' ? 'error' : 'warn']({ err: error.cause ?? error, code: appError.appCode, procedure: path }, 'procedure failed');
+          }
+        },
       },
-      onError: ({ error, path, req: request }: { error: TRPCError; path: string | undefined; req: unknown }) => {
-        const req = request as FastifyRequest;
-        const appError = toAppError(error);
-        if (appError.appCode === 'UNAVAILABLE' && isDatabaseUnavailable(error)) services.db.connectionLost();
-        if (appError.code === 'INTERNAL_SERVER_ERROR' || appError.code === 'SERVICE_UNAVAILABLE') {
-          req.log[appError.appCode === 'INTERNAL' ? 'error' : 'warn']({ err: error.cause ?? error, code: appError.appCode, procedure: path }, 'procedure failed');
-        }
-      },
-    },
+    });
   });
 
   await app.register(healthRoutes, { db: services.db });

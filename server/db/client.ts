@@ -188,6 +188,8 @@ type Pools = { db: Db; authDb: Db; end(): Promise<void> };
  */
 class RenewablePools {
   private current: Pools;
+  /** The current pools' methods, bound once per pool generation (not on every property read). */
+  private bound = new Map<string | symbol, unknown>();
   private lastRenewal = 0;
   readonly db: Db;
   readonly authDb: Db;
@@ -196,19 +198,21 @@ class RenewablePools {
   constructor(open: () => Pools) {
     this.open = open;
     this.current = open();
-    const follow = (pick: (p: Pools) => Db) =>
+    const follow = (which: 'db' | 'authDb') =>
       new Proxy({} as Db, {
         get: (_target, property) => {
-          const target = pick(this.current);
+          const target = this.current[which];
           const value = Reflect.get(target, property, target) as unknown;
           // Methods run against the current pools; the class (drizzle reads entity kinds from it) as it is.
-          return typeof value === 'function' && property !== 'constructor'
-            ? (value as (...a: unknown[]) => unknown).bind(target)
-            : value;
+          if (typeof value !== 'function' || property === 'constructor') return value;
+          const key = `${which}:${String(property)}`;
+          let method = this.bound.get(key);
+          if (!method) this.bound.set(key, (method = (value as (...a: unknown[]) => unknown).bind(target)));
+          return method;
         },
       });
-    this.db = follow((p) => p.db);
-    this.authDb = follow((p) => p.authDb);
+    this.db = follow('db');
+    this.authDb = follow('authDb');
   }
 
   renew(): void {
@@ -217,6 +221,7 @@ class RenewablePools {
     this.lastRenewal = now;
     const old = this.current;
     this.current = this.open();
+    this.bound = new Map();
     void old.end().catch(() => {});
   }
 
