@@ -110,6 +110,7 @@ closeWithGrace({ delay: env.SHUTDOWN_TIMEOUT_MS, logger: { error: (m: unknown) =
 
 /** The demo's welcome: where to click. Printed for a person at a terminal, not logged. */
 function printBanner() {
+  console.log(`PanOps is running at ${origin}  (database: ${db.kind}; the log is JSON on standard output, level ${process.env.LOG_LEVEL ?? 'info'})`);
   if (services.mailer.mode === 'outbox') console.log("No SMTP_URL: emails are kept in each customer's outbox in the portal.");
   console.log(
     services.signal.llm
