@@ -1,7 +1,7 @@
 /**
- * What every route shares, written once: who is asking (session, role, tenant), whether a browser request comes
- * from our own pages (Origin), the client's language for error texts, the one error answer, and how to refuse a
- * body that is still arriving.
+ * What every route shares, written once: who is asking (session, role, tenant; or an API key), whether a browser
+ * request comes from our own pages (Origin), the client's language for error texts, the one error answer, and how to
+ * refuse a body that is still arriving.
  */
 import { isIP } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -10,9 +10,10 @@ import { pickUiLanguage, type UiLanguage } from '../../shared/languages.ts';
 import type { AppErrorCode } from '../../shared/errors.ts';
 import { sessionFromHeaders, type SessionUser } from '../auth/auth.ts';
 import type { AppServices, RequestMeta } from '../context.ts';
-import type { UserRole } from '../db/schema.ts';
+import { apiAuthFailures, type UserRole } from '../db/schema.ts';
 import { AppError, httpStatusOf, isDatabaseUnavailable, toAppError } from '../errors.ts';
 import { errorMessage } from '../mail/templates.ts';
+import { apiKeyPrefixOf, resolveApiKey } from '../services/api-keys.ts';
 import { tenantOf } from '../trpc.ts';
 
 declare module 'fastify' {
@@ -23,6 +24,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in user and tenant, set by the `signedIn` hook of routes that need one. */
     actor?: Actor;
+    /** The API key's customer, set by the `withApiKey` hook of server-to-server routes. */
+    apiKey?: { customerId: string; apiKeyId: string; secret: string };
   }
   interface FastifyContextConfig {
     /** Server-to-server routes authenticated by a bearer secret (no cookies): exempt from the Origin check. */
@@ -101,6 +104,33 @@ export async function requireActor(services: AppServices, request: FastifyReques
  */
 export const signedIn = (services: AppServices, roles: readonly UserRole[]) => async (request: FastifyRequest) => {
   request.actor = await requireActor(services, request, roles);
+};
+
+const bearer = (header: string | undefined) => /^Bearer[ ]+(\S+)\s*$/i.exec(header ?? '')?.[1];
+
+/**
+ * Refuses a request's API key: 401 with `WWW-Authenticate: Bearer`, and a row in api_auth_failures with the key's
+ * prefix only (best effort: failing to record it must not change the answer).
+ */
+export async function refuseApiKey(services: AppServices, request: FastifyRequest, reply: FastifyReply, secret: string | undefined, reason: string) {
+  try {
+    await services.db.db.insert(apiAuthFailures).values({ ...requestMeta(request), keyPrefix: secret ? apiKeyPrefixOf(secret) : null, reason });
+  } catch (error) {
+    request.log.warn({ err: error }, 'could not record an API key refusal');
+  }
+  return reply.code(401).header('WWW-Authenticate', 'Bearer').header('Cache-Control', 'no-store').send(errorBody(request, new AppError('UNAUTHENTICATED')));
+}
+
+/**
+ * A route's onRequest hook for server-to-server calls: `Authorization: Bearer <API key>` must name an active key;
+ * `request.apiKey` holds its customer. Checked before the body is read, so a wrong key costs nothing more.
+ */
+export const withApiKey = (services: AppServices) => async (request: FastifyRequest, reply: FastifyReply) => {
+  const secret = bearer(request.headers.authorization);
+  if (!secret) return refuseApiKey(services, request, reply, undefined, 'missing');
+  const key = apiKeyPrefixOf(secret) ? await resolveApiKey(services.db, secret) : null;
+  if (!key) return refuseApiKey(services, request, reply, secret, apiKeyPrefixOf(secret) ? 'unknown_or_revoked' : 'malformed');
+  request.apiKey = { ...key, secret };
 };
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -12,7 +12,7 @@
  * api_auth_failures with the key's prefix only); 413 TOO_LARGE for too many records or bytes (with `limit`);
  * 400 INVALID_INPUT for a body that is not JSON of that shape; 503 when the database fails.
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import {
   INGEST_MAX_BYTES,
   INGEST_MAX_RECORDS,
@@ -22,47 +22,16 @@ import {
   type TIngestRejection,
   type TIngestResponse,
 } from '../../shared/schemas/ingest.ts';
-import { errorBody, requestMeta, sendError } from '../app/hooks.ts';
+import { errorBody, refuseApiKey, sendError, withApiKey } from '../app/hooks.ts';
 import { ingestedRecords } from '../app/metrics.ts';
 import type { AppServices } from '../context.ts';
-import { apiAuthFailures } from '../db/schema.ts';
 import { withTenant } from '../db/tenant.ts';
 import { AppError } from '../errors.ts';
-import { apiKeyActive, apiKeyPrefixOf, resolveApiKey, touchApiKey } from '../services/api-keys.ts';
+import { apiKeyActive, touchApiKey } from '../services/api-keys.ts';
 import { storeCommunications, type IncomingCommunication } from '../services/communications.ts';
 
 /** Issues reported per rejected record: enough to fix it, bounded so a garbage batch gets a small answer. */
 const MAX_ISSUES_PER_RECORD = 5;
-const bearer = (header: string | undefined) => /^Bearer[ ]+(\S+)\s*$/i.exec(header ?? '')?.[1];
-
-/** Records a refused key (prefix only). Best effort: a failure to record must not change the answer. */
-async function logAuthFailure(services: AppServices, request: FastifyRequest, secret: string | undefined, reason: string) {
-  try {
-    await services.db.db.insert(apiAuthFailures).values({
-      ...requestMeta(request),
-      keyPrefix: secret ? apiKeyPrefixOf(secret) : null,
-      reason,
-    });
-  } catch (error) {
-    request.log.warn({ err: error }, 'could not record an ingestion authentication failure');
-  }
-}
-
-function refuseKey(request: FastifyRequest, reply: FastifyReply) {
-  return reply
-    .code(401)
-    .header('WWW-Authenticate', 'Bearer')
-    .header('Cache-Control', 'no-store')
-    .send(errorBody(request, new AppError('UNAUTHENTICATED')));
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The API key's customer, set by the ingest route's onRequest hook. */
-    ingestKey?: { customerId: string; apiKeyId: string; secret: string };
-  }
-}
-
 /** Validates each record on its own: the valid ones, and the index + code + path of each problem in the others. */
 export function validateRecords(records: unknown[]): { valid: IncomingCommunication[]; rejected: TIngestRejection[] } {
   const valid: IncomingCommunication[] = [];
@@ -118,21 +87,9 @@ export const ingestRoutes: FastifyPluginAsync<{ services: AppServices; now?: (()
     url: INGEST_PATH,
     bodyLimit: INGEST_MAX_BYTES,
     config: { crossSite: 'allowed' },
-    onRequest: async (request, reply) => {
-      const secret = bearer(request.headers.authorization);
-      if (!secret) {
-        await logAuthFailure(services, request, undefined, 'missing');
-        return refuseKey(request, reply);
-      }
-      const key = apiKeyPrefixOf(secret) ? await resolveApiKey(services.db, secret) : null;
-      if (!key) {
-        await logAuthFailure(services, request, secret, apiKeyPrefixOf(secret) ? 'unknown_or_revoked' : 'malformed');
-        return refuseKey(request, reply);
-      }
-      request.ingestKey = { ...key, secret };
-    },
+    onRequest: withApiKey(services),
     handler: async (request, reply) => {
-      const key = request.ingestKey!;
+      const key = request.apiKey!;
       const records = (request.body as { records?: unknown } | null | undefined)?.records;
       if (!Array.isArray(records)) throw new AppError('INVALID_INPUT', 'Expected a JSON object { "records": [...] }.');
       if (records.length > INGEST_MAX_RECORDS) {
@@ -147,11 +104,8 @@ export const ingestRoutes: FastifyPluginAsync<{ services: AppServices; now?: (()
         await touchApiKey(tx, key.apiKeyId, at);
         return stored;
       });
-      if (!result) {
-        // Revoked between the hook's lookup and the transaction.
-        await logAuthFailure(services, request, key.secret, 'unknown_or_revoked');
-        return refuseKey(request, reply);
-      }
+      // Revoked between the hook's lookup and the transaction.
+      if (!result) return refuseApiKey(services, request, reply, key.secret, 'unknown_or_revoked');
       ingestedRecords.inc({ outcome: 'stored' }, result.stored);
       ingestedRecords.inc({ outcome: 'duplicate' }, result.duplicates);
       ingestedRecords.inc({ outcome: 'rejected' }, new Set(rejected.map((r) => r.index)).size);

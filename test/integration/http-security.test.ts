@@ -8,7 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUTH_PUBLIC_PATHS } from '../../server/auth/auth.ts';
 import { withTenant } from '../../server/db/tenant.ts';
+import { appRouter } from '../../server/routers/_app.ts';
 import { listAudit } from '../../server/services/audit.ts';
 import { testDbKind } from '../helpers/db.ts';
 import { makeCustomer } from '../helpers/factories.ts';
@@ -129,6 +131,25 @@ describe(`cross-site requests (${testDbKind})`, () => {
     });
     expect(out.status).toBe(403);
     expect(await me(cookie)).not.toBeNull();
+  });
+
+  it('every tRPC mutation and every state-changing plain route refuses a foreign Origin (403) before doing anything', async () => {
+    const { cookie } = await signedIn('admin', (await makeCustomer(env.t.handle, { count: 0 })).customerId);
+    const mutations = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)
+      .filter(([, procedure]) => procedure._def.type === 'mutation')
+      .map(([path]) => `/trpc/${path}`);
+    expect(mutations.length).toBeGreaterThan(25);
+    const plain = [...AUTH_PUBLIC_PATHS.filter((r) => r.method === 'POST').map((r) => r.path), '/api/roster/upload', '/api/signal/query'];
+    const refused: string[] = [];
+    for (const path of [...mutations, ...plain]) {
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { cookie, 'Content-Type': 'application/json', Origin: 'https://evil.example' },
+        body: '{}',
+      });
+      if (res.status !== 403) refused.push(`${path}: ${res.status}`);
+    }
+    expect(refused).toEqual([]);
   });
 
   it('queries (GET) are not state-changing and stay readable with any Origin', async () => {
