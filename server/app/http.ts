@@ -57,6 +57,8 @@ export type AppOptions = {
   metricsToken?: string;
   /** Open Signal streams, so shutdown can end them cleanly. */
   streams: StreamRegistry;
+  /** Mean event-loop delay over a second above which requests are shed with 503 (default 2,000 ms). */
+  maxEventLoopDelayMs?: number;
 };
 
 const trpcPaths = new Set(Object.keys(appRouter._def.procedures));
@@ -116,8 +118,8 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // Shed load rather than queue it when the event loop is saturated; health and metrics stay reachable.
   await app.register(fastifyUnderPressure, {
-    maxEventLoopDelay: 2_000,
-    pressureHandler: (request) => {
+    maxEventLoopDelay: opts.maxEventLoopDelayMs ?? 2_000,
+    pressureHandler: async (request) => {
       if (request.url.startsWith('/healthz') || request.url.startsWith('/readyz') || request.url.startsWith('/metrics')) return;
       throw new AppError('UNAVAILABLE');
     },

@@ -121,6 +121,7 @@ export async function startTestServer(
     trustProxy?: TrustProxy;
     metricsToken?: string;
     publicUrl?: string;
+    maxEventLoopDelayMs?: number;
   } = {},
 ): Promise<RunningServer> {
   const port = await freePort();
@@ -131,6 +132,7 @@ export async function startTestServer(
     mode: 'production',
     trustProxy: opts.trustProxy,
     metricsToken: opts.metricsToken,
+    maxEventLoopDelayMs: opts.maxEventLoopDelayMs,
     streams: new StreamRegistry(),
   });
   await app.listen({ port, host: '127.0.0.1' });

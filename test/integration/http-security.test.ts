@@ -292,6 +292,27 @@ describe(`headers, answers and exposure (${testDbKind})`, () => {
     }
   });
 
+  it('sheds load with a 503 while the event loop lags, keeps liveness answering, and recovers', async () => {
+    // A server that sheds above 50 ms of mean event-loop delay; this process (server and client share its event
+    // loop) keeps it busy in 300 ms slices for 1.5 s.
+    const lagging = await startTestServer(env.t.handle, { maxEventLoopDelayMs: 50 });
+    try {
+      for (const until = Date.now() + 1_500; Date.now() < until; ) {
+        const slice = Date.now() + 300;
+        while (Date.now() < slice);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const shed = await fetch(`${lagging.origin}/trpc/session.me`);
+      expect(shed.status).toBe(503);
+      expect(shed.headers.get('retry-after')).toBe('5');
+      expect(((await shed.json()) as { code: string }).code).toBe('UNAVAILABLE');
+      expect((await fetch(`${lagging.origin}/healthz`)).status).toBe(200);
+      await expect.poll(async () => (await fetch(`${lagging.origin}/trpc/session.me`)).status, { timeout: 15_000, interval: 250 }).toBe(200);
+    } finally {
+      await lagging.close();
+    }
+  });
+
   it('the employee app asks its queries by POST, so the token never sits in a URL', async () => {
     const c = await makeCustomer(env.t.handle, { count: 1 });
     const res = await fetch(`${base}/trpc/enrollment.get`, {
