@@ -81,7 +81,7 @@ async function relayedFirstToken(cookie: string, query: string): Promise<{ sourc
   const t0 = performance.now();
   const res = await fetch(`${origin}${SIGNAL_QUERY_PATH}`, {
     method: 'POST',
-    headers: { cookie, 'Content-Type': 'application/json' },
+    headers: { cookie, 'Content-Type': 'application/json', Origin: origin },
     body: JSON.stringify({ query }),
   });
   if (res.status !== 200) throw new Error(`SSE route answered ${res.status}: ${await res.text()}`);
