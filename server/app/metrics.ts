@@ -29,7 +29,7 @@ export const consentChanges = new Counter({
 
 export const ingestedRecords = new Counter({
   name: 'ingested_records_total',
-  help: 'Records received by POST /api/v1/ingest, by outcome: stored, duplicate, rejected, or the reason not stored',
+  help: 'Records received by POST /api/v1/ingest, by outcome: accepted (stored, repeated, or not consented: one outcome, so that no one reads a choice), rejected (invalid), or the roster reason not stored',
   labelNames: ['outcome'] as const,
   registers: [registry],
 });

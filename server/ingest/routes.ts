@@ -7,7 +7,8 @@
  * The key is checked in the route's onRequest hook, before the body is read, so a wrong key costs the server
  * nothing more. Server-to-server: no cookies, so the cross-site (Origin) check does not apply.
  *
- * Answers: 200 with counts (stored, duplicates, not stored by reason, rejected records); errors as the one error
+ * Answers: 200 with counts (accepted, not stored by a reason the roster decides, rejected records — never whether an
+ * author consented, see REPORTED_NOT_STORED_REASONS); errors as the one error
  * shape `{ code, message }`: 401 UNAUTHENTICATED for a missing, unknown or revoked key (each attempt logged in
  * api_auth_failures with the key's prefix only); 413 TOO_LARGE for too many records or bytes (with `limit`);
  * 400 INVALID_INPUT for a body that is not JSON of that shape; 503 when the database fails.
@@ -17,7 +18,7 @@ import {
   INGEST_MAX_BYTES,
   INGEST_MAX_RECORDS,
   INGEST_PATH,
-  NOT_STORED_REASONS,
+  REPORTED_NOT_STORED_REASONS,
   ZIngestRecord,
   type TIngestRejection,
   type TIngestResponse,
@@ -106,15 +107,16 @@ export const ingestRoutes: FastifyPluginAsync<{ services: AppServices; now?: (()
       });
       // Revoked between the hook's lookup and the transaction.
       if (!result) return refuseApiKey(services, request, reply, key.secret, 'unknown_or_revoked');
-      ingestedRecords.inc({ outcome: 'stored' }, result.stored);
-      ingestedRecords.inc({ outcome: 'duplicate' }, result.duplicates);
+      // Stored, repeated and refused-for-consent are one outcome, in the answer and in the metrics alike (an
+      // operator watching /metrics while posting a record would otherwise read a choice as well).
+      const accepted = result.stored + result.duplicates + result.notStored.no_consent;
+      ingestedRecords.inc({ outcome: 'accepted' }, accepted);
       ingestedRecords.inc({ outcome: 'rejected' }, new Set(rejected.map((r) => r.index)).size);
-      for (const reason of NOT_STORED_REASONS) ingestedRecords.inc({ outcome: reason }, result.notStored[reason]);
+      for (const reason of REPORTED_NOT_STORED_REASONS) ingestedRecords.inc({ outcome: reason }, result.notStored[reason]);
       const answer: TIngestResponse = {
         received: records.length,
-        stored: result.stored,
-        duplicates: result.duplicates,
-        notStored: Object.fromEntries(NOT_STORED_REASONS.map((r) => [r, result.notStored[r]])) as TIngestResponse['notStored'],
+        accepted,
+        notStored: Object.fromEntries(REPORTED_NOT_STORED_REASONS.map((r) => [r, result.notStored[r]])) as TIngestResponse['notStored'],
         rejected,
       };
       return reply.header('Cache-Control', 'no-store').send(answer);

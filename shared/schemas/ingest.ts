@@ -63,6 +63,15 @@ export type TIngestRecord = z.infer<typeof ZIngestRecord>;
 export const NOT_STORED_REASONS = ['channel_not_configured', 'unknown_employee', 'ambiguous_name', 'no_consent'] as const;
 export type NotStoredReason = (typeof NOT_STORED_REASONS)[number];
 
+/**
+ * What the ingestion API tells its caller about records it did not store. Not `no_consent`: whoever holds an API
+ * key (a customer admin can create one) could otherwise post a made-up record in an employee's name and read that
+ * employee's choice for the channel from the answer (ADR 0013). A record stored, already stored, or not stored
+ * because its author did not consent is simply `accepted`; only what the roster and the customer's configuration
+ * decide (public to the caller anyway) is reported by reason.
+ */
+export const REPORTED_NOT_STORED_REASONS = ['channel_not_configured', 'unknown_employee', 'ambiguous_name'] as const;
+
 export const ZIngestRejection = z.object({
   index: z.number().int().nonnegative(),
   /** zod's issue code (invalid_type, too_small, too_big, invalid_format, invalid_value, unrecognized_keys, …). */
@@ -74,9 +83,9 @@ export type TIngestRejection = z.infer<typeof ZIngestRejection>;
 
 export const ZIngestResponse = z.object({
   received: z.number().int().nonnegative(),
-  stored: z.number().int().nonnegative(),
-  duplicates: z.number().int().nonnegative(),
-  notStored: z.record(z.enum(NOT_STORED_REASONS), z.number().int().nonnegative()),
+  /** Stored now, stored before (a repeat), or not stored for lack of consent: the caller cannot tell which. */
+  accepted: z.number().int().nonnegative(),
+  notStored: z.record(z.enum(REPORTED_NOT_STORED_REASONS), z.number().int().nonnegative()),
   rejected: z.array(ZIngestRejection),
 });
 export type TIngestResponse = z.infer<typeof ZIngestResponse>;

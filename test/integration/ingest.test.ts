@@ -116,7 +116,7 @@ describe(`POST ${INGEST_PATH} (${testDbKind})`, () => {
     ];
     const first = await post(keyA.secret, { records: batch });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ received: 5, stored: 2, duplicates: 0 });
+    expect(first.body).toMatchObject({ received: 5, accepted: 2 });
     expect(first.body.rejected).toEqual(
       expect.arrayContaining([
         { index: 1, code: 'too_small', path: ['external_id'] },
@@ -129,7 +129,8 @@ describe(`POST ${INGEST_PATH} (${testDbKind})`, () => {
     expect(await storedIds(a.customerId)).toEqual(expect.arrayContaining(good.map((g) => g.externalId)));
 
     const again = await post(keyA.secret, { records: [toWire(good[0]!), toWire(good[1]!)] });
-    expect(again.body).toMatchObject({ stored: 0, duplicates: 2 });
+    expect(again.body).toMatchObject({ accepted: 2 });
+    expect(await storedIds(a.customerId)).toHaveLength(new Set(await storedIds(a.customerId)).size);
     const keys = await callerAs(server.services, keyA.user).apiKeys.list();
     expect(keys.find((k) => k.id === keyA.key.id)!.lastUsedAt).not.toBeNull();
   });
@@ -146,10 +147,21 @@ describe(`POST ${INGEST_PATH} (${testDbKind})`, () => {
         toWire(commRecord(email, 'email', { occurredAt: recent() })),
       ],
     });
-    expect(body).toMatchObject({
-      stored: 1,
-      notStored: { no_consent: 2, channel_not_configured: 1, unknown_employee: 0, ambiguous_name: 0 },
-    });
+    // The answer does not say which of the accepted records the consent gate kept out (ADR 0013): the table does.
+    expect(body).toEqual({ received: 4, accepted: 3, notStored: { channel_not_configured: 1, unknown_employee: 0, ambiguous_name: 0 }, rejected: [] });
+    expect(await storedIds(c.customerId)).toHaveLength(1);
+  });
+
+  it("cannot be used to read a choice: a record for a channel the author refused is answered like one they allowed, the first time and when repeated", async () => {
+    const c = await consentingCustomer(1, ['email'], 2, ['email', 'messaging']);
+    const { secret } = await newKey(c.customerId);
+    const email = c.employees[0]!.email;
+    const allowed = toWire(commRecord(email, 'email', { occurredAt: recent() }));
+    const refused = toWire(commRecord(email, 'messaging', { occurredAt: recent() }));
+    const answers = [];
+    for (const record of [allowed, refused, allowed, refused]) answers.push((await post(secret, { records: [record] })).body);
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(answers[0]).toEqual({ received: 1, accepted: 1, notStored: { channel_not_configured: 0, unknown_employee: 0, ambiguous_name: 0 }, rejected: [] });
     expect(await storedIds(c.customerId)).toHaveLength(1);
   });
 
@@ -157,13 +169,13 @@ describe(`POST ${INGEST_PATH} (${testDbKind})`, () => {
     const [e1] = a.employees;
     const byName = (name: string) => toWire(commRecord('', 'email', { occurredAt: recent(), author: { name } }));
     const { body } = await post(keyA.secret, { records: [byName(e1!.displayName.toUpperCase()), byName('Nobody Known')] });
-    expect(body).toMatchObject({ stored: 1, notStored: { unknown_employee: 1 } });
+    expect(body).toMatchObject({ accepted: 1, notStored: { unknown_employee: 1 } });
   });
 
   it("never writes to another customer: B's employee in A's batch is unknown to A, and B's store stays empty", async () => {
     const bEmail = b.employees[0]!.email;
     const { body } = await post(keyA.secret, { records: [toWire(commRecord(bEmail, 'email', { occurredAt: recent() }))] });
-    expect(body).toMatchObject({ stored: 0, notStored: { unknown_employee: 1 } });
+    expect(body).toMatchObject({ accepted: 0, notStored: { unknown_employee: 1 } });
     expect(await storedIds(b.customerId)).toEqual([]);
   });
 
@@ -203,7 +215,8 @@ describe(`POST ${INGEST_PATH} (${testDbKind})`, () => {
       ...Array.from({ length: 4 }, () => commRecord(email, 'email', { occurredAt: recent(3) })),
       commRecord(email, 'messaging', { occurredAt: recent(3) }),
     ];
-    expect((await post(secret, { records: records.map((r) => toWire(r)) })).body.stored).toBe(5);
+    expect((await post(secret, { records: records.map((r) => toWire(r)) })).body.accepted).toBe(5);
+    expect(await storedIds(c.customerId)).toHaveLength(5);
     const idempotencyKey = randomUUID();
     const api = callerFor(db.handle);
     const manageToken = c.receipts[0]!.manageToken;
@@ -213,8 +226,9 @@ describe(`POST ${INGEST_PATH} (${testDbKind})`, () => {
     expect((await api.consent.update({ manageToken, action: 'withdraw', channels: ['email'], idempotencyKey })).removed).toBe(4);
     const left = await tenantRows<{ channel: string }>(c.customerId, sql`select channel from communications`);
     expect(left.map((r) => r.channel)).toEqual(['messaging']);
-    // Re-posting the same records stores nothing.
-    expect((await post(secret, { records: records.map((r) => toWire(r)) })).body).toMatchObject({ stored: 0, duplicates: 1, notStored: { no_consent: 4 } });
+    // Re-posting the same records stores nothing (and is answered as before: accepted).
+    expect((await post(secret, { records: records.map((r) => toWire(r)) })).body).toMatchObject({ accepted: 5 });
+    expect((await tenantRows<{ channel: string }>(c.customerId, sql`select channel from communications`)).map((r) => r.channel)).toEqual(['messaging']);
   });
 });
 
