@@ -540,7 +540,7 @@ export async function decideCorrection(
     }
   }
   await tx.update(identityCorrections).set({ status }).where(eq(identityCorrections.id, row.id));
-  await recordAudit(tx, customerId, actor, `correction.${status}`, row.id, {
+  await recordAudit(tx, customerId, actor, `correction.${status}` as const, row.id, {
     employeeId: row.employeeId,
     field: row.field,
     oldValue: row.oldValue,
