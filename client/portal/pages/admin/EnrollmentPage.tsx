@@ -202,7 +202,8 @@ function Breakdown({
       {groups.length === 0 ? (
         <p className="muted">{t('breakdown.empty')}</p>
       ) : (
-        <div className="table-scroll">
+        // Wider than a phone: the region scrolls, so it takes focus for keyboard scrolling.
+        <div className="table-scroll" tabIndex={0} role="region" aria-label={title}>
           <table className="table">
             <thead>
               <tr>
