@@ -67,6 +67,9 @@ describe('session clock', () => {
       const c = sessionClock(steps(closedAt ? { ...done, 8: closedAt } : done), START, closedAt, Date.parse(at(now)));
       expect(c.steps.reduce((sum, s) => sum + s.elapsedMs, 0)).toBe(c.elapsedMs);
     }
+    // Steps 4 and 6 done while step 2 still runs.
+    const early = sessionClock(steps({ 1: at(-60), 4: at(5), 6: at(8) }), START, null, Date.parse(at(20)));
+    expect(early.steps.reduce((sum, s) => sum + s.elapsedMs, 0)).toBe(early.elapsedMs);
   });
 
   it('formats durations', () => {
