@@ -26,6 +26,8 @@ export const APP_ERROR_CODES = [
   'SESSION_DATE_MISSING',
   'SESSION_NOT_STARTED',
   'SESSION_CLOSED',
+  /** Starting or closing the session while the checklist is not ready needs a recorded reason. */
+  'CHECKLIST_NOT_READY',
   'NOT_SAVED',
   /** The database is out of reach (or the server is overloaded or shutting down): nothing was done; try again. */
   'UNAVAILABLE',

@@ -59,5 +59,14 @@ export const POST_CHECKS = [
 /** Enrollment target of the runbook: 80 % within 48 hours of the session. */
 export const ENROLLMENT_TARGET = { share: 0.8, hours: 48 } as const;
 
+/**
+ * Enrollment as of one moment, judged against the target: the one rule the admin card, the chart and the +48 h
+ * check share. The target is judged on this figure at session close + 48 h, never on a later count.
+ */
+export function judgeEnrollment(responded: number, total: number) {
+  const share = total === 0 ? 0 : responded / total;
+  return { responded, total, share, met: total > 0 && share >= ENROLLMENT_TARGET.share };
+}
+
 /** Admins see per-channel consent figures only for groups at least this large (non-negotiable 3). */
 export const MIN_GROUP_SIZE = 5;

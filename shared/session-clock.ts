@@ -31,8 +31,10 @@ export type Clock = {
 const MINUTE_MS = 60_000;
 
 /**
- * Steps are worked in order: a step starts when the one before it was done (or when the session started) and ends
- * when it is done. The first step not yet done is the current one and keeps counting until the session closes.
+ * Time goes to one step at a time: the first step in order not yet done is the one being worked on, and it runs
+ * from when it became that step until it is done or the session closes. A step done out of order (marked while an
+ * earlier one still runs, or done by the system before its turn) takes none of the running step's time, and once
+ * done nothing accrues to it. So the steps' elapsed times add up to the session's.
  */
 export function sessionClock(
   steps: readonly ClockStepInput[],
@@ -43,47 +45,48 @@ export function sessionClock(
 ): Clock {
   // The session's plan includes a buffer beyond the steps' own minutes.
   const plannedMs = Math.max(totalMinutes, steps.reduce((sum, s) => sum + s.minutes, 0)) * MINUTE_MS;
-  let plannedOffsetMs = 0;
   const start = startedAt ? Date.parse(startedAt) : null;
-  const end = closedAt ? Date.parse(closedAt) : nowMs;
-  let cursor = start;
-  let currentFound = false;
-  const out: ClockStep[] = [];
-  for (const s of steps) {
-    const planned = s.minutes * MINUTE_MS;
-    const doneAt = s.doneAt ? Date.parse(s.doneAt) : null;
-    let elapsedMs = 0;
-    let state: ClockStepState;
-    if (doneAt !== null) {
-      state = 'done';
-      if (cursor !== null) {
-        const finished = Math.min(Math.max(doneAt, cursor), Math.max(end, cursor));
-        elapsedMs = finished - cursor;
-        cursor = finished;
-      }
-    } else if (cursor === null) {
-      state = 'upcoming';
-    } else if (closedAt) {
-      state = 'not_done';
-    } else if (!currentFound) {
-      state = 'current';
-      currentFound = true;
-      elapsedMs = Math.max(0, end - cursor);
-    } else {
-      state = 'upcoming';
+  const end = Math.max(closedAt ? Date.parse(closedAt) : nowMs, start ?? 0);
+  const doneAt = steps.map((s) => (s.doneAt ? Date.parse(s.doneAt) : null));
+  const elapsed = steps.map(() => 0);
+  let current = -1;
+  if (start !== null) {
+    // Walk the session from start to end, cut at every moment a step was done in between.
+    const cuts = [...new Set(doneAt.filter((t): t is number => t !== null && t > start && t < end))].sort((a, b) => a - b);
+    let from = start;
+    for (const to of [...cuts, end]) {
+      current = doneAt.findIndex((t) => t === null || t > from);
+      if (current >= 0) elapsed[current]! += to - from;
+      from = to;
     }
-    out.push({
+    current = doneAt.findIndex((t) => t === null || t > end);
+  }
+  let plannedOffsetMs = 0;
+  const out: ClockStep[] = steps.map((s, i) => {
+    const planned = s.minutes * MINUTE_MS;
+    const done = doneAt[i] !== null && (start === null || doneAt[i]! <= end);
+    const state: ClockStepState = done
+      ? 'done'
+      : start === null
+        ? 'upcoming'
+        : closedAt
+          ? 'not_done'
+          : i === current
+            ? 'current'
+            : 'upcoming';
+    const step = {
       step: s.step,
       plannedMs: planned,
       plannedOffsetMs,
-      elapsedMs,
+      elapsedMs: elapsed[i]!,
       state,
-      beforeStart: doneAt !== null && start !== null && doneAt <= start,
-      over: elapsedMs > planned,
-    });
+      beforeStart: doneAt[i] !== null && start !== null && doneAt[i]! <= start,
+      over: elapsed[i]! > planned,
+    };
     plannedOffsetMs += planned;
-  }
-  const elapsedMs = start === null ? 0 : Math.max(0, end - start);
+    return step;
+  });
+  const elapsedMs = start === null ? 0 : end - start;
   return {
     started: start !== null,
     running: start !== null && !closedAt,

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Suspense, useEffect } from 'react';
+import { Suspense, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { AppShell } from '../components/AppShell.tsx';
 import { changeLanguage, currentLanguage, storedLanguage } from '../i18n/index.ts';
 import { portalLanguage } from './language.ts';
@@ -31,6 +31,13 @@ export function Layout() {
     if (lng && lng !== currentLanguage()) void changeLanguage(lng, { remember: false });
   }, [user]);
 
+  // On a phone the navigation folds behind a menu button (its 13 links would fill the first screen); it folds
+  // again after each navigation. From tablet width up it is always shown, and the button is not.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuId = useId();
+  const { pathname } = useLocation();
+  useEffect(() => setMenuOpen(false), [pathname]);
+
   const hasCustomer = user ? user.role !== 'operator' || Boolean(user.activeCustomerId) : false;
   const items = user ? NAV.filter((item) => item.roles.includes(user.role) && (!item.needsCustomer || hasCustomer)) : [];
 
@@ -41,29 +48,44 @@ export function Layout() {
     >
       {user && (
         <div className="portal-bar">
-          <nav aria-label={t('nav.label')} className="portal-nav">
-            {items.map((item) => (
-              <NavLink key={item.to} to={item.to} end>
-                {t(item.label as 'nav.customers')}
-              </NavLink>
-            ))}
-          </nav>
-          <div className="portal-user">
-            {user.customerName && <span className="badge">{user.customerName}</span>}
-            <span className="muted">
-              {user.name} · {t(`roles.${user.role}`)}
-            </span>
+          <div className="portal-menu-bar">
             <button
               type="button"
-              className="link"
-              onClick={async () => {
-                await signOut();
-                await refreshMe();
-                await navigate('/login');
-              }}
+              className="secondary menu-toggle"
+              aria-expanded={menuOpen}
+              aria-controls={menuId}
+              onClick={() => setMenuOpen(!menuOpen)}
             >
-              {t('signOut')}
+              <span aria-hidden="true" className="menu-icon" />
+              {t('nav.menu')}
             </button>
+            {user.customerName && <span className="badge">{user.customerName}</span>}
+          </div>
+          <div id={menuId} className={menuOpen ? 'portal-menu open' : 'portal-menu'}>
+            <nav aria-label={t('nav.label')} className="portal-nav">
+              {items.map((item) => (
+                <NavLink key={item.to} to={item.to} end>
+                  {t(item.label as 'nav.customers')}
+                </NavLink>
+              ))}
+            </nav>
+            <div className="portal-user">
+              {user.customerName && <span className="badge wide-only">{user.customerName}</span>}
+              <span className="muted">
+                {user.name} · {t(`roles.${user.role}`)}
+              </span>
+              <button
+                type="button"
+                className="link"
+                onClick={async () => {
+                  await signOut();
+                  await refreshMe();
+                  await navigate('/login');
+                }}
+              >
+                {t('signOut')}
+              </button>
+            </div>
           </div>
         </div>
       )}

@@ -550,6 +550,9 @@ export const onboardingSessions = pgTable(
     scheduledFor: timestamp('scheduled_for', { withTimezone: true }),
     startedAt: timestamp('started_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** Why the operator started or closed while the checklist was not ready (null: it was ready). */
+    startedNotReadyReason: text('started_not_ready_reason'),
+    closedNotReadyReason: text('closed_not_ready_reason'),
     checklistSentAt: timestamp('checklist_sent_at', { withTimezone: true }),
     createdAt: createdAt(),
   },

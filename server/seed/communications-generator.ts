@@ -56,7 +56,12 @@ const PRODUCTS = ['Atlas', 'Beacon', 'Compass', 'Orbit'];
 const SUPPLIERS = ['Shenzhen Components', 'Baltic Metals', 'Iberia Packaging', 'Rhein Plastics', 'Osaka Precision'];
 const CITIES = ['London', 'Madrid', 'Paris', 'Berlin', 'Tokyo', 'New York'];
 
-/** Topic → sentences per language; {c} customer, {p} product, {s} supplier, {n} number, {d} weekday, {x} city. */
+/**
+ * Topic → sentences per language; {c} customer, {p} product, {s} supplier, {d} weekday, {x} city, {q} quarter, and
+ * {n:min-max} a figure in a range that is plausible for what the sentence says (a rating out of 10 stays under 10,
+ * a pipeline coverage "below our 3x target" under 3); a decimal bound gives one decimal. A figure without a range
+ * is refused, so no sentence can print "rated 32 out of 10" again.
+ */
 type Topic = { key: string; subjects: Partial<Record<Lang, string[]>>; lines: Partial<Record<Lang, string[]>> };
 
 const TOPICS: Topic[] = [
@@ -71,32 +76,32 @@ const TOPICS: Topic[] = [
     },
     lines: {
       en: [
-        'The {c} deal moved to negotiation; they want a {n}% discount on the three-year term.',
-        'Pipeline coverage is {n}x for next quarter, which is below our 3x target.',
+        'The {c} deal moved to negotiation; they want a {n:5-25}% discount on the three-year term.',
+        'Pipeline coverage is {n:1.4-2.8}x for next quarter, which is below our 3x target.',
         'Procurement at {c} asked for a security review before they sign.',
         'We lost the {c} opportunity to a competitor on price.',
         'Can we get legal to turn around the {c} redlines by {d}?',
-        'The {x} team closed {n} new logos this month.',
+        'The {x} team closed {n:2-9} new logos this month.',
         'I moved the {c} close date out by two weeks; the champion is on leave.',
       ],
       es: [
-        'La oportunidad con {c} pasó a negociación; piden un descuento del {n}%.',
-        'La cobertura del pipeline es de {n}x para el próximo trimestre, por debajo del objetivo.',
+        'La oportunidad con {c} pasó a negociación; piden un descuento del {n:5-25}%.',
+        'La cobertura del pipeline es de {n:1.4-2.8}x para el próximo trimestre, por debajo del objetivo.',
         'Compras de {c} pide una revisión de seguridad antes de firmar.',
         'Necesitamos que legal revise el contrato de {c} antes del {d}.',
       ],
       fr: [
-        'Le deal {c} est passé en négociation ; ils demandent une remise de {n} %.',
-        'La couverture du pipeline est de {n}x pour le trimestre prochain, sous notre objectif.',
+        'Le deal {c} est passé en négociation ; ils demandent une remise de {n:5-25} %.',
+        'La couverture du pipeline est de {n:1.4-2.8}x pour le trimestre prochain, sous notre objectif.',
         'Les achats de {c} demandent un audit de sécurité avant de signer.',
         "Pouvons-nous obtenir le retour du juridique sur le contrat {c} d'ici {d} ?",
       ],
       de: [
-        'Der Deal mit {c} ist in der Verhandlung; sie wollen {n} % Rabatt auf drei Jahre.',
-        'Die Pipeline-Abdeckung liegt bei {n}x für das nächste Quartal, unter unserem Ziel.',
+        'Der Deal mit {c} ist in der Verhandlung; sie wollen {n:5-25} % Rabatt auf drei Jahre.',
+        'Die Pipeline-Abdeckung liegt bei {n:1.4-2.8}x für das nächste Quartal, unter unserem Ziel.',
         'Der Einkauf von {c} verlangt vor der Unterschrift eine Sicherheitsprüfung.',
       ],
-      ja: ['{c}との商談は交渉段階に入りました。{n}%の値引きを求められています。', '来四半期のパイプラインは目標を下回っています。'],
+      ja: ['{c}との商談は交渉段階に入りました。{n:5-25}%の値引きを求められています。', '来四半期のパイプラインは目標を下回っています。'],
     },
   },
   {
@@ -110,29 +115,29 @@ const TOPICS: Topic[] = [
     },
     lines: {
       en: [
-        'We have {n} open roles in the {x} office and only two are in final rounds.',
+        'We have {n:3-12} open roles in the {x} office and only two are in final rounds.',
         'The senior engineer candidate accepted our offer and starts in three weeks.',
-        'Time to hire is now {n} days on average, up from last quarter.',
+        'Time to hire is now {n:32-68} days on average, up from last quarter.',
         'The candidate declined because of the compensation gap; can we revisit the band?',
         'Recruiting wants budget for an agency to fill the sales roles faster.',
         'Please send interview feedback by {d} so we can make a decision.',
       ],
       es: [
-        'Tenemos {n} puestos abiertos en la oficina de {x}.',
+        'Tenemos {n:3-12} puestos abiertos en la oficina de {x}.',
         'El candidato rechazó la oferta por el salario; ¿podemos revisar la banda?',
         'Por favor, enviad el feedback de las entrevistas antes del {d}.',
       ],
       fr: [
-        'Nous avons {n} postes ouverts au bureau de {x}.',
+        'Nous avons {n:3-12} postes ouverts au bureau de {x}.',
         "La candidate a refusé l'offre à cause de la rémunération ; pouvons-nous revoir la grille ?",
         "Merci d'envoyer vos retours d'entretien avant {d}.",
       ],
       de: [
-        'Wir haben {n} offene Stellen im Büro {x}.',
+        'Wir haben {n:3-12} offene Stellen im Büro {x}.',
         'Der Kandidat hat wegen des Gehalts abgesagt; können wir das Band überprüfen?',
         'Bitte schickt das Interview-Feedback bis {d}.',
       ],
-      ja: ['{x}オフィスでは{n}名の採用枠が空いています。', '面接のフィードバックを{d}までに送ってください。'],
+      ja: ['{x}オフィスでは{n:3-12}名の採用枠が空いています。', '面接のフィードバックを{d}までに送ってください。'],
     },
   },
   {
@@ -146,29 +151,29 @@ const TOPICS: Topic[] = [
     },
     lines: {
       en: [
-        '{s} confirmed a {n}-day delay on the components for {p}.',
-        'We have about {n} days of inventory left before the {p} line stops.',
-        'Air freight would cost an extra {n}k but keeps the launch date.',
+        '{s} confirmed a {n:3-21}-day delay on the components for {p}.',
+        'We have about {n:4-20} days of inventory left before the {p} line stops.',
+        'Air freight would cost an extra {n:12-85}k but keeps the launch date.',
         'Customs is holding the shipment from {s}; we expect release by {d}.',
         'I asked {s} for a recovery plan and a second source for the housings.',
-        'The delay from {s} will push {n} customer orders into next month.',
+        'The delay from {s} will push {n:6-48} customer orders into next month.',
       ],
       es: [
-        '{s} confirmó un retraso de {n} días en los componentes de {p}.',
-        'Nos quedan unos {n} días de inventario antes de parar la línea de {p}.',
+        '{s} confirmó un retraso de {n:3-21} días en los componentes de {p}.',
+        'Nos quedan unos {n:4-20} días de inventario antes de parar la línea de {p}.',
         'Aduanas retiene el envío de {s}; esperamos liberarlo el {d}.',
       ],
       fr: [
-        '{s} a confirmé un retard de {n} jours sur les composants de {p}.',
-        'Il nous reste environ {n} jours de stock avant l’arrêt de la ligne {p}.',
+        '{s} a confirmé un retard de {n:3-21} jours sur les composants de {p}.',
+        'Il nous reste environ {n:4-20} jours de stock avant l’arrêt de la ligne {p}.',
         'La douane bloque la livraison de {s} ; libération prévue {d}.',
       ],
       de: [
-        '{s} hat eine Verzögerung von {n} Tagen bei den Komponenten für {p} bestätigt.',
-        'Wir haben noch etwa {n} Tage Lagerbestand, bevor die Linie {p} stoppt.',
-        'Luftfracht kostet {n}k extra, hält aber den Starttermin.',
+        '{s} hat eine Verzögerung von {n:3-21} Tagen bei den Komponenten für {p} bestätigt.',
+        'Wir haben noch etwa {n:4-20} Tage Lagerbestand, bevor die Linie {p} stoppt.',
+        'Luftfracht kostet {n:12-85}k extra, hält aber den Starttermin.',
       ],
-      ja: ['{s}から{p}の部品が{n}日遅れると連絡がありました。', '在庫はあと{n}日分しかありません。'],
+      ja: ['{s}から{p}の部品が{n:3-21}日遅れると連絡がありました。', '在庫はあと{n:4-20}日分しかありません。'],
     },
   },
   {
@@ -183,27 +188,27 @@ const TOPICS: Topic[] = [
     lines: {
       en: [
         '{c} is unhappy with support response times and mentioned evaluating alternatives.',
-        'Usage at {c} dropped {n}% over the last month.',
-        'Their new VP wants to consolidate vendors; our renewal is in {n} days.',
+        'Usage at {c} dropped {n:8-45}% over the last month.',
+        'Their new VP wants to consolidate vendors; our renewal is in {n:14-90} days.',
         'We offered {c} a dedicated success manager to keep the account.',
         'The {c} escalation is resolved, but they asked for a credit.',
         'Three tickets from {c} this week were about the same bug in {p}.',
       ],
       es: [
         '{c} no está contento con los tiempos de respuesta del soporte.',
-        'El uso en {c} bajó un {n}% el último mes.',
+        'El uso en {c} bajó un {n:8-45}% el último mes.',
         'Les ofrecimos a {c} un gestor dedicado para mantener la cuenta.',
       ],
       fr: [
         "{c} n'est pas satisfait des délais du support et évalue d'autres solutions.",
-        "L'usage chez {c} a baissé de {n} % le mois dernier.",
+        "L'usage chez {c} a baissé de {n:8-45} % le mois dernier.",
         'Nous avons proposé à {c} un responsable dédié pour garder le compte.',
       ],
       de: [
         '{c} ist mit den Reaktionszeiten des Supports unzufrieden.',
-        'Die Nutzung bei {c} ist im letzten Monat um {n} % gesunken.',
+        'Die Nutzung bei {c} ist im letzten Monat um {n:8-45} % gesunken.',
       ],
-      ja: ['{c}はサポートの対応時間に不満を持っています。', '{c}の利用率が先月{n}%下がりました。'],
+      ja: ['{c}はサポートの対応時間に不満を持っています。', '{c}の利用率が先月{n:8-45}%下がりました。'],
     },
   },
   {
@@ -218,7 +223,7 @@ const TOPICS: Topic[] = [
     lines: {
       en: [
         'The {p} launch is on track for {d}, pending the final security review.',
-        'Beta customers rated {p} {n} out of 10; onboarding is the main complaint.',
+        'Beta customers rated {p} {n:5.8-8.9} out of 10; onboarding is the main complaint.',
         'Marketing needs the pricing page copy for {p} by {d}.',
         'We should delay the {p} launch a week if the supplier issue is not fixed.',
         'Press briefing for {p} is booked with two analysts in {x}.',
@@ -229,13 +234,13 @@ const TOPICS: Topic[] = [
       ],
       fr: [
         'Le lancement de {p} est prévu pour {d}, sous réserve de la revue de sécurité.',
-        'Les clients bêta donnent {n}/10 à {p} ; l’onboarding est le principal reproche.',
+        'Les clients bêta donnent {n:5.8-8.9}/10 à {p} ; l’onboarding est le principal reproche.',
       ],
       de: [
         'Der Launch von {p} ist für {d} geplant, vorbehaltlich der Sicherheitsprüfung.',
-        'Beta-Kunden bewerten {p} mit {n} von 10 Punkten.',
+        'Beta-Kunden bewerten {p} mit {n:5.8-8.9} von 10 Punkten.',
       ],
-      ja: ['{p}のローンチは{d}の予定です。', 'ベータ版の顧客評価は10点中{n}点でした。'],
+      ja: ['{p}のローンチは{d}の予定です。', 'ベータ版の顧客評価は10点中{n:5.8-8.9}点でした。'],
     },
   },
   {
@@ -249,25 +254,25 @@ const TOPICS: Topic[] = [
     },
     lines: {
       en: [
-        'Marketing is {n}% over budget for the quarter because of the event spend.',
+        'Marketing is {n:4-22}% over budget for the quarter because of the event spend.',
         'Finance needs the revised forecast by {d} for the board pack.',
-        'Can you approve the {n}k purchase order for the new laptops?',
-        'Cloud costs went up {n}% after the migration; we need a savings plan.',
+        'Can you approve the {n:18-95}k purchase order for the new laptops?',
+        'Cloud costs went up {n:6-38}% after the migration; we need a savings plan.',
         'We are freezing discretionary spend until the Q{q} numbers are in.',
       ],
       es: [
-        'Marketing está un {n}% por encima del presupuesto este trimestre.',
+        'Marketing está un {n:4-22}% por encima del presupuesto este trimestre.',
         'Finanzas necesita la previsión revisada antes del {d}.',
       ],
       fr: [
-        'Le marketing dépasse son budget de {n} % ce trimestre.',
+        'Le marketing dépasse son budget de {n:4-22} % ce trimestre.',
         'La finance a besoin des prévisions révisées avant {d} pour le conseil.',
       ],
       de: [
-        'Das Marketing liegt in diesem Quartal {n} % über dem Budget.',
-        'Die Cloud-Kosten sind nach der Migration um {n} % gestiegen.',
+        'Das Marketing liegt in diesem Quartal {n:4-22} % über dem Budget.',
+        'Die Cloud-Kosten sind nach der Migration um {n:6-38} % gestiegen.',
       ],
-      ja: ['マーケティング費用が予算を{n}%超えています。', '修正した見通しを{d}までに提出してください。'],
+      ja: ['マーケティング費用が予算を{n:4-22}%超えています。', '修正した見通しを{d}までに提出してください。'],
     },
   },
   {
@@ -281,25 +286,25 @@ const TOPICS: Topic[] = [
     },
     lines: {
       en: [
-        '{p} was down for {n} minutes this morning after a bad deploy; we rolled back.',
-        'API latency p95 went to {n} ms during the batch job; we added an index.',
+        '{p} was down for {n:6-95} minutes this morning after a bad deploy; we rolled back.',
+        'API latency p95 went to {n:450-2800} ms during the batch job; we added an index.',
         'Root cause was an expired certificate on the {x} load balancer.',
-        '{n} customers were affected; support has sent the status update.',
+        '{n:3-120} customers were affected; support has sent the status update.',
         'Action items: alerting on disk usage and a canary for the billing service.',
       ],
       es: [
-        '{p} estuvo caído {n} minutos esta mañana tras un despliegue fallido.',
+        '{p} estuvo caído {n:6-95} minutos esta mañana tras un despliegue fallido.',
         'La causa raíz fue un certificado caducado en el balanceador de {x}.',
       ],
       fr: [
-        '{p} a été indisponible {n} minutes ce matin après un mauvais déploiement.',
+        '{p} a été indisponible {n:6-95} minutes ce matin après un mauvais déploiement.',
         'La cause était un certificat expiré sur le répartiteur de {x}.',
       ],
       de: [
-        '{p} war heute Morgen nach einem fehlerhaften Deployment {n} Minuten ausgefallen.',
+        '{p} war heute Morgen nach einem fehlerhaften Deployment {n:6-95} Minuten ausgefallen.',
         'Ursache war ein abgelaufenes Zertifikat am Load Balancer in {x}.',
       ],
-      ja: ['今朝のデプロイ後、{p}が{n}分間停止しました。', '原因は{x}のロードバランサーの証明書の期限切れでした。'],
+      ja: ['今朝のデプロイ後、{p}が{n:6-95}分間停止しました。', '原因は{x}のロードバランサーの証明書の期限切れでした。'],
     },
   },
 ];
@@ -345,8 +350,25 @@ function languageOf({ email, language }: GeneratorPerson): Lang {
   return r < 82 ? 'en' : r < 88 ? 'es' : r < 93 ? 'fr' : r < 98 ? 'de' : 'ja';
 }
 
+const FIGURE = /\{(\w)(?::(\d+(?:\.\d)?)-(\d+(?:\.\d)?))?\}/g;
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** A figure between `min` and `max` (inclusive), in the language's digits and separators. */
+function figure(r: Rng, lang: Lang, min: string, max: string): string {
+  const decimals = min.includes('.') || max.includes('.') ? 1 : 0;
+  const scale = 10 ** decimals;
+  const value = (Math.round(Number(min) * scale) + r.int(Math.round((Number(max) - Number(min)) * scale) + 1)) / scale;
+  const key = `${lang}/${decimals}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(lang, { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+    numberFormats.set(key, format);
+  }
+  return format.format(value);
+}
+
 function fill(template: string, r: Rng, lang: Lang): string {
-  return template.replace(/\{(\w)\}/g, (_, k: string) => {
+  return template.replace(FIGURE, (_, k: string, min?: string, max?: string) => {
     switch (k) {
       case 'c': return r.pick(CUSTOMERS);
       case 'p': return r.pick(PRODUCTS);
@@ -354,7 +376,11 @@ function fill(template: string, r: Rng, lang: Lang): string {
       case 'x': return r.pick(CITIES);
       case 'd': return r.pick(WEEKDAYS[lang]);
       case 'q': return String(1 + r.int(4));
-      default: return String(2 + r.int(40));
+      case 'n':
+        if (min !== undefined && max !== undefined && Number(min) <= Number(max)) return figure(r, lang, min, max);
+        throw new Error(`a figure needs a plausible range, {n:min-max}: ${template}`);
+      default:
+        throw new Error(`unknown placeholder {${k}} in: ${template}`);
     }
   });
 }

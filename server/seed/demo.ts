@@ -12,7 +12,7 @@ import type { DbHandle, Tx } from '../db/client.ts';
 import { customers, employeeConsent, employees, enrollmentLinks, USER_ROLES, type UserRole } from '../db/schema.ts';
 import { listTenantIds, withTenant, withTokenTenant } from '../db/tenant.ts';
 import { getEnrollment, recordNoticeShown, submitEnrollment } from '../services/enrollment.ts';
-import { closeSession, setSessionDate, startSession, updateChecklistItem } from '../services/onboarding.ts';
+import { ceoAccessOf, closeSession, setSessionDate, startSession, updateChecklistItem } from '../services/onboarding.ts';
 import { CHECKLIST_KEYS } from '../../shared/onboarding.ts';
 import { storeCommunications, STORE_BATCH, type IncomingCommunication } from '../services/communications.ts';
 import { addEmployees, createCustomer, recordCustomerUser, type NewEmployee } from '../services/customers.ts';
@@ -188,13 +188,14 @@ async function runDemoSession(services: AppServices, customerId: string, now: Da
   const actor = { user: operator, meta: { ipAddress: null, userAgent: 'demo seed' } };
   const closedAt = new Date(now.getTime() - DEMO_LINKS_AGE_MS);
   const startedAt = new Date(closedAt.getTime() - 60 * 60 * 1000);
+  const ceo = await ceoAccessOf(services.db, customerId);
   await withTenant(services.db, customerId, async (tx) => {
     await setSessionDate(tx, customerId, actor, startedAt.toISOString().slice(0, 10), startedAt);
     for (const item of CHECKLIST_KEYS) {
       await updateChecklistItem(tx, customerId, actor, { item, status: 'confirmed', note: null }, startedAt);
     }
-    await startSession(tx, customerId, actor, startedAt);
-    await closeSession(tx, customerId, actor, closedAt);
+    await startSession(tx, customerId, actor, startedAt, ceo);
+    await closeSession(tx, customerId, actor, closedAt, ceo);
   });
 }
 

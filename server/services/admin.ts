@@ -8,7 +8,7 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { CHANNELS, type Channel } from '../../shared/channels.ts';
 import { PLATFORM_ID_FIELDS, type PlatformIdField } from '../../shared/identity.ts';
-import { ENROLLMENT_TARGET, MIN_GROUP_SIZE } from '../../shared/onboarding.ts';
+import { ENROLLMENT_TARGET, judgeEnrollment, MIN_GROUP_SIZE } from '../../shared/onboarding.ts';
 import {
   PEOPLE_PAGE_SIZE,
   type TChannelFigures,
@@ -292,7 +292,7 @@ const HOURLY_UNTIL = 72;
 const MAX_DAYS = 365;
 
 /**
- * How many current employees had responded by each of `times` (ascending): every minute up to and including the
+ * How many current employees had responded by each of `times` (in any order): every minute up to and including the
  * time's own from the response tally, less the responses of that minute after the time, counted exactly (one
  * index range per time). Counting the rest of the minute rather than its start costs the same for responses spread
  * over the minute, and nothing for responses recorded exactly at a point (the benchmark's fixture puts all of them
@@ -317,10 +317,21 @@ async function respondedBy(tx: Tx, customerId: string, times: readonly Date[]): 
   const sorted = minutes.map((m) => ({ at: new Date(m.minute).getTime(), n: m.respondents })).sort((a, b) => a.at - b.at);
   let cumulative = 0;
   let m = 0;
-  return minuteEnds.map((end, i) => {
-    while (m < sorted.length && sorted[m]!.at < end.getTime()) cumulative += sorted[m++]!.n;
-    return cumulative - (laterInMinute.get(i) ?? 0);
-  });
+  const counts = new Array<number>(times.length);
+  for (const i of times.map((_, i) => i).sort((a, b) => minuteEnds[a]!.getTime() - minuteEnds[b]!.getTime())) {
+    while (m < sorted.length && sorted[m]!.at < minuteEnds[i]!.getTime()) cumulative += sorted[m++]!.n;
+    counts[i] = cumulative - (laterInMinute.get(i) ?? 0);
+  }
+  return counts;
+}
+
+/**
+ * Enrollment as of `at` (responded by then, over current employees), judged against the target: what the +48 h
+ * check records for its due time, the same figure the timeline's target is judged on.
+ */
+export async function enrollmentAt(tx: Tx, customerId: string, at: Date) {
+  const [cells, [responded]] = await Promise.all([readCells(tx, customerId), respondedBy(tx, customerId, [at])]);
+  return judgeEnrollment(responded!, cells.reduce((n, c) => n + c.employees, 0));
 }
 
 export async function enrollmentTimeline(tx: Tx, customerId: string, now: Date): Promise<TTimeline> {
@@ -335,8 +346,9 @@ export async function enrollmentTimeline(tx: Tx, customerId: string, now: Date):
   const [startRow] = rowsOf<{ closed_at: string | Date | null; first_link: string | Date | null }>(startRows);
   const total = cells.reduce((n, c) => n + c.employees, 0);
   const startValue = startRow?.closed_at ?? startRow?.first_link ?? null;
-  const target = { share: ENROLLMENT_TARGET.share, hours: ENROLLMENT_TARGET.hours };
-  if (!startValue) return { startedAt: null, startKind: null, total, points: [], target: { ...target, at: null }, reachedAt: null };
+  const base = { share: ENROLLMENT_TARGET.share, hours: ENROLLMENT_TARGET.hours };
+  const notStarted = { ...base, at: null, outcome: 'not_started' as const, responded: null, achieved: null };
+  if (!startValue) return { startedAt: null, startKind: null, total, points: [], target: notStarted, reachedAt: null };
   const start = new Date(startValue);
   const startKind = startRow?.closed_at ? 'session_closed' : 'first_link';
 
@@ -346,24 +358,30 @@ export async function enrollmentTimeline(tx: Tx, customerId: string, now: Date):
   for (let h = HOURLY_UNTIL + 24; h <= Math.min(elapsed, HOURLY_UNTIL + MAX_DAYS * 24); h += 24) hours.push(h);
   if (elapsed > hours.at(-1)! && elapsed <= HOURLY_UNTIL + MAX_DAYS * 24) hours.push(elapsed);
 
-  // A point counts the responses up to its time; the last, fractional point ("now") every response so far.
+  // A point counts the responses up to its time; the last, fractional point ("now") every response so far. The
+  // target is judged at the session's close + 48 h (or on the figure so far, before then): one more time to count.
   const times = hours.map((h) => (h === elapsed ? now : new Date(Math.min(start.getTime() + h * HOUR_MS, now.getTime()))));
-  const responded = await respondedBy(tx, customerId, times);
+  const deadline = startKind === 'session_closed' ? new Date(start.getTime() + base.hours * HOUR_MS) : null;
+  const judgedAt = deadline && deadline.getTime() < now.getTime() ? deadline : now;
+  const responded = await respondedBy(tx, customerId, [...times, judgedAt]);
   const points = hours.map((h, i) => ({
     at: new Date(start.getTime() + h * HOUR_MS).toISOString(),
     hours: h,
     responded: responded[i]!,
     share: total === 0 ? 0 : responded[i]! / total,
   }));
-  const reached = points.find((p) => total > 0 && p.share >= target.share);
-  return {
-    startedAt: start.toISOString(),
-    startKind,
-    total,
-    points,
-    target: { ...target, at: new Date(start.getTime() + target.hours * HOUR_MS).toISOString() },
-    reachedAt: reached?.at ?? null,
-  };
+  const judged = judgeEnrollment(responded.at(-1)!, total);
+  const target = deadline
+    ? {
+        ...base,
+        at: deadline.toISOString(),
+        outcome: judgedAt === deadline ? (judged.met ? ('met' as const) : ('missed' as const)) : ('pending' as const),
+        responded: judged.responded,
+        achieved: judged.share,
+      }
+    : notStarted;
+  const reached = points.find((p) => judgeEnrollment(p.responded, total).met);
+  return { startedAt: start.toISOString(), startKind, total, points, target, reachedAt: reached?.at ?? null };
 }
 
 /** Up to this many matches the search takes the trigram index's list of people. */
@@ -522,7 +540,7 @@ export async function decideCorrection(
     }
   }
   await tx.update(identityCorrections).set({ status }).where(eq(identityCorrections.id, row.id));
-  await recordAudit(tx, customerId, actor, `correction.${status}`, row.id, {
+  await recordAudit(tx, customerId, actor, `correction.${status}` as const, row.id, {
     employeeId: row.employeeId,
     field: row.field,
     oldValue: row.oldValue,

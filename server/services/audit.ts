@@ -1,5 +1,6 @@
 /** The append-only audit log: every admin and operator action — who, what, when, from where. */
 import { desc } from 'drizzle-orm';
+import type { AuditAction } from '../../shared/audit.ts';
 import type { SessionUser } from '../auth/auth.ts';
 import type { RequestMeta } from '../context.ts';
 import type { Tx } from '../db/client.ts';
@@ -12,7 +13,7 @@ export async function recordAudit(
   tx: Tx,
   customerId: string,
   actor: Actor,
-  action: string,
+  action: AuditAction,
   target: string | null = null,
   details: Record<string, unknown> = {},
 ) {

@@ -1,18 +1,19 @@
 /**
  * Evaluating the post-onboarding checks when they fall due: on read, and by a periodic sweep over every tenant.
  * Connector checks wait for connectors (none exist yet); the 24 h check-in is recorded by a person; the 48 h check
- * compares the enrollment rate with the runbook's target.
+ * compares the enrollment rate *as of its due time* with the runbook's target, however late it is evaluated.
  */
 import { log } from '../app/logger.ts';
-import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { ENROLLMENT_TARGET, POST_CHECKS } from '../../shared/onboarding.ts';
 import type { TChecksList, TCheckResult, ZCheckInInput } from '../../shared/schemas/checks.ts';
 import type { AppServices } from '../context.ts';
 import type { DbHandle, Tx } from '../db/client.ts';
-import { employeeConsent, employees, onboardingSessions, postOnboardingChecks, type PostCheckKey } from '../db/schema.ts';
+import { onboardingSessions, postOnboardingChecks, type PostCheckKey } from '../db/schema.ts';
 import { listTenantIds, withTenant } from '../db/tenant.ts';
 import { AppError } from '../errors.ts';
+import { enrollmentAt } from './admin.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { resendToPending } from './links.ts';
 
@@ -24,24 +25,10 @@ async function connectorCount(_tx: Tx): Promise<number> {
   return 0;
 }
 
-/** Responded (a consent record exists) over current employees. */
-export async function enrollmentRate(tx: Tx) {
-  const [row] = await tx
-    .select({
-      total: sql<number>`count(*)::int`,
-      responded: sql<number>`count(${employeeConsent.employeeId})::int`,
-    })
-    .from(employees)
-    .leftJoin(employeeConsent, eq(employeeConsent.employeeId, employees.id))
-    .where(isNull(employees.leftAt));
-  const total = Number(row?.total ?? 0);
-  const responded = Number(row?.responded ?? 0);
-  return { total, responded, rate: total === 0 ? 0 : responded / total };
-}
-
 /**
  * Evaluates the tenant's checks that are due and not yet settled. Guarded on the status it read, so the sweep and a
- * page load evaluating at the same moment write one result.
+ * page load evaluating at the same moment write one result. A 48 h result recorded before results carried their
+ * `asOf` was counted when it was read, not when it was due: it is judged again, as of its due time.
  */
 export async function evaluateDueChecks(tx: Tx, now: Date) {
   const due = await tx
@@ -50,8 +37,15 @@ export async function evaluateDueChecks(tx: Tx, now: Date) {
     .where(
       and(
         lte(postOnboardingChecks.dueAt, now),
-        inArray(postOnboardingChecks.status, ['scheduled', 'waiting_connectors']),
         sql`${postOnboardingChecks.check} <> 'admin_check_in'`,
+        or(
+          inArray(postOnboardingChecks.status, ['scheduled', 'waiting_connectors']),
+          and(
+            eq(postOnboardingChecks.check, 'enrollment_48h'),
+            inArray(postOnboardingChecks.status, ['passed', 'failed']),
+            sql`not coalesce(${postOnboardingChecks.result} ? 'asOf', false)`,
+          ),
+        ),
       ),
     );
   for (const check of due) {
@@ -63,9 +57,17 @@ export async function evaluateDueChecks(tx: Tx, now: Date) {
       status = 'waiting_connectors';
       result = { connectors };
     } else {
-      const rate = await enrollmentRate(tx);
-      status = rate.rate >= ENROLLMENT_TARGET.share ? 'passed' : 'failed';
-      result = { ...rate, target: ENROLLMENT_TARGET.share };
+      const figure = await enrollmentAt(tx, check.customerId, check.dueAt);
+      status = figure.met ? 'passed' : 'failed';
+      result = {
+        // A resend already noted on the check stays on it.
+        ...((check.result as TCheckResult | null)?.resend ? { resend: (check.result as TCheckResult).resend } : {}),
+        responded: figure.responded,
+        total: figure.total,
+        rate: figure.share,
+        target: ENROLLMENT_TARGET.share,
+        asOf: check.dueAt.toISOString(),
+      };
     }
     await tx
       .update(postOnboardingChecks)

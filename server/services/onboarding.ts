@@ -3,7 +3,7 @@
  * the session tracker (seed 000 "Onboarding Session Flow"). Steps the system can see are computed from the tenant's
  * data on every read, never stored, so they can never disagree with it; the operator's marks are stored with a reason.
  */
-import { and, count, eq, isNull, min } from 'drizzle-orm';
+import { and, count, eq, isNull, min, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import {
   checklistSendWindow,
@@ -18,12 +18,16 @@ import type {
   TChecklistItem,
   TSession,
   TSessionStep,
+  ZSessionActionInput,
   ZStepMarkInput,
   ZUpdateChecklistItemInput,
 } from '../../shared/schemas/onboarding.ts';
 import type { AppServices } from '../context.ts';
-import type { Tx } from '../db/client.ts';
+import type { DbHandle, Tx } from '../db/client.ts';
 import {
+  authAccounts,
+  authSessions,
+  authUsers,
   checklistItems,
   customers,
   customerUsers,
@@ -223,8 +227,36 @@ type SystemView = TSessionStep['system'];
 const NOT_MET: SystemView = { met: false, at: null, counts: null };
 const later = (a: Date | null, b: Date | null) => (a && b ? (a > b ? a : b) : null);
 
-/** What the tenant's data says about each system condition. */
-async function systemConditions(tx: Tx, customerId: string): Promise<Record<NonNullable<StepCondition>, SystemView>> {
+/**
+ * Step 7 "CEO access" is done when a CEO can get in: their login has a password (set from the invitation) or has
+ * signed in — an invitation alone is not access. That lives in the sign-in tables, which only the auth connection
+ * reads (ADR 0005), so it is read before the tenant transaction opens (on PGlite both share one connection).
+ */
+export type CeoAccess = { withAccess: number; since: string | null };
+
+export async function ceoAccessOf(db: DbHandle, customerId: string): Promise<CeoAccess> {
+  const rows = await db.authDb
+    .select({
+      passwordSet: sql<Date | string | null>`min(${authAccounts.createdAt}) filter (where ${authAccounts.password} is not null)`,
+      signedIn: sql<Date | string | null>`(select min(${authSessions.createdAt}) from ${authSessions} where ${authSessions.userId} = ${authUsers.id})`,
+    })
+    .from(authUsers)
+    .leftJoin(authAccounts, and(eq(authAccounts.userId, authUsers.id), eq(authAccounts.providerId, 'credential')))
+    .where(and(eq(authUsers.customerId, customerId), eq(authUsers.role, 'ceo')))
+    .groupBy(authUsers.id);
+  const since = rows
+    .map((r) => [asDate(r.passwordSet), asDate(r.signedIn)].filter((d): d is Date => d !== null))
+    .filter((dates) => dates.length > 0)
+    .map((dates) => Math.min(...dates.map((d) => d.getTime())));
+  return { withAccess: since.length, since: since.length > 0 ? new Date(Math.min(...since)).toISOString() : null };
+}
+
+/** What the tenant's data (and the CEO logins' access) says about each system condition. */
+async function systemConditions(
+  tx: Tx,
+  customerId: string,
+  ceoAccess: CeoAccess,
+): Promise<Record<NonNullable<StepCondition>, SystemView>> {
   const [[customer], [staff], [links], [ceos]] = await Promise.all([
     tx.select({ createdAt: customers.createdAt }).from(customers).where(eq(customers.id, customerId)),
     tx
@@ -236,7 +268,7 @@ async function systemConditions(tx: Tx, customerId: string): Promise<Record<NonN
       .from(enrollmentLinks)
       .where(eq(enrollmentLinks.customerId, customerId)),
     tx
-      .select({ n: count(), first: min(customerUsers.invitedAt) })
+      .select({ n: count() })
       .from(customerUsers)
       .where(and(eq(customerUsers.customerId, customerId), eq(customerUsers.role, 'ceo'))),
   ]);
@@ -245,6 +277,7 @@ async function systemConditions(tx: Tx, customerId: string): Promise<Record<NonN
   const linksN = links?.n ?? 0;
   const ceosN = ceos?.n ?? 0;
   const rosterAndLinks = employeesN > 0 && linksN > 0;
+  const ceoIn = ceoAccess.withAccess > 0;
   return {
     customer_created: { met: true, at: customer.createdAt.toISOString(), counts: null },
     links_generated: {
@@ -252,7 +285,7 @@ async function systemConditions(tx: Tx, customerId: string): Promise<Record<NonN
       at: rosterAndLinks ? iso(later(asDate(staff?.first), asDate(links?.first))) : null,
       counts: { employees: employeesN, links: linksN },
     },
-    ceo_login: { met: ceosN > 0, at: ceosN > 0 ? iso(asDate(ceos?.first)) : null, counts: { ceos: ceosN } },
+    ceo_login: { met: ceoIn, at: ceoIn ? ceoAccess.since : null, counts: { ceos: ceosN, withAccess: ceoAccess.withAccess } },
     // No connector exists in PanOps yet: connector steps are never met by the system.
     connectors: NOT_MET,
   };
@@ -264,12 +297,13 @@ function asDate(value: Date | string | null | undefined): Date | null {
   return value instanceof Date ? value : new Date(value);
 }
 
-export async function getSession(tx: Tx, customerId: string, now: Date): Promise<TSession> {
+export async function getSession(tx: Tx, customerId: string, now: Date, ceoAccess: CeoAccess): Promise<TSession> {
   const session = await sessionRow(tx, customerId);
-  const [conditions, marks, [checks]] = await Promise.all([
-    systemConditions(tx, customerId),
+  const [conditions, marks, [checks], checklist] = await Promise.all([
+    systemConditions(tx, customerId, ceoAccess),
     tx.select().from(sessionStepMarks).where(eq(sessionStepMarks.customerId, customerId)),
     tx.select({ n: count() }).from(postOnboardingChecks).where(eq(postOnboardingChecks.customerId, customerId)),
+    getChecklist(tx, customerId, now),
   ]);
   const markOf = new Map(marks.map((m) => [m.step, m]));
   const steps: TSessionStep[] = SESSION_STEPS.map((def) => {
@@ -301,19 +335,46 @@ export async function getSession(tx: Tx, customerId: string, now: Date): Promise
     connectorsAvailable: false,
     steps,
     postChecksScheduled: checks?.n ?? 0,
+    checklistReady: checklist.ready,
+    checklistBlocking: checklist.blocking.map((i) => i.key),
+    startedNotReady: session.startedNotReadyReason,
+    closedNotReady: session.closedNotReadyReason,
   };
 }
 
-/** Starts the clock; starting again keeps the first start. */
-export async function startSession(tx: Tx, customerId: string, actor: Actor, now: Date) {
-  await sessionRow(tx, customerId);
-  const started = await tx
-    .update(onboardingSessions)
-    .set({ startedAt: now })
-    .where(and(eq(onboardingSessions.customerId, customerId), isNull(onboardingSessions.startedAt)))
-    .returning({ startedAt: onboardingSessions.startedAt });
-  if (started.length > 0) await recordAudit(tx, customerId, actor, 'session.started', null, {});
-  return getSession(tx, customerId, now);
+/**
+ * Starting or closing while the checklist is not ready needs a reason, recorded on the session and in the audit log
+ * with the items that were not confirmed; a ready checklist needs none.
+ */
+async function readinessOverride(tx: Tx, customerId: string, now: Date, input: SessionActionInput) {
+  const checklist = await getChecklist(tx, customerId, now);
+  if (checklist.ready) return { checklistReady: true as const, reason: null, blocking: [] as string[] };
+  if (!input?.notReadyReason) throw new AppError('CHECKLIST_NOT_READY');
+  return { checklistReady: false as const, reason: input.notReadyReason, blocking: checklist.blocking.map((i) => i.key) };
+}
+
+type SessionActionInput = z.output<typeof ZSessionActionInput>;
+
+/** Starts the clock; starting again keeps the first start (and asks for nothing). */
+export async function startSession(
+  tx: Tx,
+  customerId: string,
+  actor: Actor,
+  now: Date,
+  ceoAccess: CeoAccess,
+  input: SessionActionInput = undefined,
+) {
+  const session = await sessionRow(tx, customerId);
+  if (!session.startedAt) {
+    const readiness = await readinessOverride(tx, customerId, now, input);
+    const started = await tx
+      .update(onboardingSessions)
+      .set({ startedAt: now, startedNotReadyReason: readiness.reason })
+      .where(and(eq(onboardingSessions.customerId, customerId), isNull(onboardingSessions.startedAt)))
+      .returning({ startedAt: onboardingSessions.startedAt });
+    if (started.length > 0) await recordAudit(tx, customerId, actor, 'session.started', null, readiness);
+  }
+  return getSession(tx, customerId, now, ceoAccess);
 }
 
 async function refuseIfClosed(tx: Tx, customerId: string) {
@@ -328,6 +389,7 @@ export async function markStep(
   actor: Actor,
   input: z.output<typeof ZStepMarkInput>,
   now: Date,
+  ceoAccess: CeoAccess,
 ) {
   await refuseIfClosed(tx, customerId);
   const inserted = await tx
@@ -341,7 +403,7 @@ export async function markStep(
       reason: input.reason,
     });
   }
-  return getSession(tx, customerId, now);
+  return getSession(tx, customerId, now, ceoAccess);
 }
 
 export async function unmarkStep(
@@ -350,6 +412,7 @@ export async function unmarkStep(
   actor: Actor,
   input: z.output<typeof ZStepMarkInput>,
   now: Date,
+  ceoAccess: CeoAccess,
 ) {
   await refuseIfClosed(tx, customerId);
   const removed = await tx
@@ -365,29 +428,38 @@ export async function unmarkStep(
       markReason: previous.reason,
     });
   }
-  return getSession(tx, customerId, now);
+  return getSession(tx, customerId, now, ceoAccess);
 }
 
 /**
  * Step 8: closes the session and schedules the post-onboarding checks in the same transaction. Only the first close
  * stamps closedAt (the conditional update also settles two concurrent closes); a repeat changes nothing.
  */
-export async function closeSession(tx: Tx, customerId: string, actor: Actor, now: Date) {
+export async function closeSession(
+  tx: Tx,
+  customerId: string,
+  actor: Actor,
+  now: Date,
+  ceoAccess: CeoAccess,
+  input: SessionActionInput = undefined,
+) {
   const session = await sessionRow(tx, customerId);
   if (!session.startedAt) throw new AppError('SESSION_NOT_STARTED');
+  if (session.closedAt) return getSession(tx, customerId, now, ceoAccess);
+  const readiness = await readinessOverride(tx, customerId, now, input);
   const closed = await tx
     .update(onboardingSessions)
-    .set({ closedAt: now })
+    .set({ closedAt: now, closedNotReadyReason: readiness.reason })
     .where(and(eq(onboardingSessions.customerId, customerId), isNull(onboardingSessions.closedAt)))
     .returning({ closedAt: onboardingSessions.closedAt });
   const closedAt = closed[0]?.closedAt;
+  if (closedAt) await schedulePostOnboardingChecks(tx, customerId, closedAt);
+  const view = await getSession(tx, customerId, now, ceoAccess);
   if (closedAt) {
-    await schedulePostOnboardingChecks(tx, customerId, closedAt);
-    const view = await getSession(tx, customerId, now);
     await recordAudit(tx, customerId, actor, 'session.closed', null, {
       openSteps: view.steps.filter((s) => !s.done).map((s) => s.step),
+      ...readiness,
     });
-    return view;
   }
-  return getSession(tx, customerId, now);
+  return view;
 }

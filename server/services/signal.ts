@@ -7,12 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { Channel } from '../../shared/channels.ts';
-import type {
-  TScopeOptions,
-  TSessionView,
-  TSignalQueryInput,
-  TStreamErrorCode,
-  TTurn,
+import {
+  sessionTitleOf,
+  type TScopeOptions,
+  type TSessionView,
+  type TSignalQueryInput,
+  type TStreamErrorCode,
+  type TTurn,
 } from '../../shared/schemas/signal.ts';
 import type { TCitedSource } from '../../shared/schemas/sources.ts';
 import type { SessionUser } from '../auth/auth.ts';
@@ -25,7 +26,6 @@ import { HISTORY_TURNS, type HistoryTurn } from '../signal/prompt.ts';
 import { resolveSources } from './archive.ts';
 import { retrieve } from './retrieval.ts';
 
-const TITLE_CHARS = 200;
 
 export type StartedTurn = {
   sessionId: string;
@@ -59,7 +59,7 @@ export function startTurn(
         id: sessionId,
         customerId,
         userId: user.id,
-        title: input.query.replace(/\s+/g, ' ').slice(0, TITLE_CHARS),
+        title: sessionTitleOf(input.query),
       });
     }
     const [customer] = await tx

@@ -79,8 +79,23 @@ export const ZTimeline = z
     startKind: z.enum(['session_closed', 'first_link']).nullable(),
     total: z.number().int().nonnegative(),
     points: z.array(ZTimelinePoint),
-    target: z.object({ share: z.number(), hours: z.number(), at: z.iso.datetime().nullable() }).strict(),
-    /** First point at or above the target share, if any. */
+    target: z
+      .object({
+        share: z.number(),
+        hours: z.number(),
+        /** The deadline: session close + `hours`; null while the session is open (the target's clock starts at close). */
+        at: z.iso.datetime().nullable(),
+        /**
+         * Judged on enrollment at the deadline, whatever happened after it: `met` / `missed` once it has passed,
+         * `pending` before it, `not_started` while the session is open.
+         */
+        outcome: z.enum(['not_started', 'pending', 'met', 'missed']),
+        /** Responded and share at the deadline (met, missed) or now (pending); null when not started. */
+        responded: z.number().int().nullable(),
+        achieved: z.number().nullable(),
+      })
+      .strict(),
+    /** When the share first reached the target share, if it has — possibly after the deadline. */
     reachedAt: z.iso.datetime().nullable(),
   })
   .strict();

@@ -21,11 +21,13 @@ export const ZCheckResult = z.object({
   note: z.string().optional(),
   recordedBy: z.string().optional(),
   recordedAt: z.iso.datetime().optional(),
-  /** 48 h enrollment: responded ÷ current employees against the target share. */
+  /** 48 h enrollment: responded by the due time ÷ current employees, against the target share. */
   responded: z.number().int().optional(),
   total: z.number().int().optional(),
   rate: z.number().optional(),
   target: z.number().optional(),
+  /** The moment the figure counts up to: the check's due time, not when it was evaluated. */
+  asOf: z.iso.datetime().optional(),
   resend: z
     .object({ at: z.iso.datetime(), reissued: z.number().int(), delivered: z.number().int(), failed: z.number().int() })
     .optional(),

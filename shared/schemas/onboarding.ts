@@ -78,6 +78,12 @@ export const ZStepReason = zText({ trim: true, error: V.required })
 /** Marking a step done and undoing the mark both need a reason: each lands in the audit log. */
 export const ZStepMarkInput = z.object({ step: ZMarkableStep, reason: ZStepReason });
 
+/**
+ * Starting or closing the session: while the checklist is not ready, the operator confirms with a reason (recorded
+ * on the session and in the audit log); without one the server refuses with CHECKLIST_NOT_READY.
+ */
+export const ZSessionActionInput = z.object({ notReadyReason: ZStepReason.optional() }).optional();
+
 export const STEP_DONE_BY = ['system', 'operator', 'close'] as const;
 export const CONNECTOR_STATUSES = ['not_connected'] as const;
 
@@ -111,5 +117,11 @@ export const ZSession = z.object({
   connectorsAvailable: z.boolean(),
   steps: z.array(ZSessionStep),
   postChecksScheduled: z.number().int(),
+  /** The pre-onboarding checklist: ready only when every item is confirmed; else the items still open. */
+  checklistReady: z.boolean(),
+  checklistBlocking: z.array(ZChecklistKey),
+  /** The reasons recorded for starting or closing while the checklist was not ready. */
+  startedNotReady: z.string().nullable(),
+  closedNotReady: z.string().nullable(),
 });
 export type TSession = z.infer<typeof ZSession>;

@@ -11,6 +11,9 @@ import { ZCitedSource } from './sources.ts';
 export const SIGNAL_QUERY_PATH = '/api/signal/query';
 export const MAX_QUERY_LENGTH = 2000;
 
+/** A session is titled by its first question: white space collapsed, at most 200 characters. */
+export const sessionTitleOf = (query: string) => query.replace(/\s+/g, ' ').slice(0, 200);
+
 const ZDay = z.iso.date({ error: V.invalid });
 
 /** The CEO's optional narrowing of what is searched. Dates are whole days (inclusive), in UTC. */

@@ -4,15 +4,14 @@
  * A violation anywhere fails the build.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_LOGINS, ensureDemo, type DemoLink } from '../../server/seed/demo.ts';
+import { scan, type Violation } from '../helpers/axe.ts';
 import { assertBuilt, haveChromium, launchChromium } from '../helpers/browser.ts';
 import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { startTestServer, type RunningServer } from '../helpers/services.ts';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PASSWORD = 'a11y demo password 2026';
 const LANGUAGES = ['en', 'ar'] as const;
 type Lng = (typeof LANGUAGES)[number];
@@ -44,29 +43,6 @@ async function contextIn(lng: Lng, viewport = { width: 1280, height: 900 }): Pro
   // An explicit UI-language choice, as the language switcher stores it; it wins over the customer's language.
   await context.addInitScript((language) => localStorage.setItem('panops.language', language), lng);
   return context;
-}
-
-type Violation = { id: string; impact: string | null; help: string; targets: string[] };
-
-async function scan(page: Page, lng: Lng): Promise<Violation[]> {
-  await page.waitForLoadState('networkidle');
-  await page.locator('h1').first().waitFor();
-  expect(await page.evaluate(() => document.documentElement.dir)).toBe(lng === 'ar' ? 'rtl' : 'ltr');
-  expect(await page.evaluate(() => document.documentElement.lang)).toBe(lng);
-  // Evaluated through the DevTools protocol, so the app's strict CSP (script-src 'self') stays on for the scan.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: never[] }> } }).axe;
-    const result = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations.map((v: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      targets: v.nodes.map((n) => n.target.join(' ')),
-    }));
-  });
 }
 
 async function signIn(page: Page, email: string) {

@@ -284,6 +284,8 @@ describe(`admin panel: funnel, people and timeline (${process.env.TEST_DB ?? 'pg
     const before = await admin.admin.timeline();
     expect(before.startKind).toBe('first_link');
     expect(before.startedAt).toBe(T0.toISOString());
+    // The target's clock starts when the session closes, not at the first link.
+    expect(before.target).toMatchObject({ at: null, outcome: 'not_started', responded: null, achieved: null });
 
     await withTenant(env.t.handle, customerId, (tx) =>
       tx.update(onboardingSessions).set({ closedAt: T0 }).where(eq(onboardingSessions.customerId, customerId)),
@@ -296,7 +298,8 @@ describe(`admin panel: funnel, people and timeline (${process.env.TEST_DB ?? 'pg
     expect([share(0), share(1), share(2), share(30), share(48), share(50), share(100)]).toEqual([
       0, 0.2, 0.4, 0.6, 0.6, 0.8, 0.8,
     ]);
-    expect(timeline.target).toEqual({ share: 0.8, hours: 48, at: at(48).toISOString() });
+    // Judged at close + 48 h: 60 % then, so missed, though 80 % came two hours later.
+    expect(timeline.target).toEqual({ share: 0.8, hours: 48, at: at(48).toISOString(), outcome: 'missed', responded: 3, achieved: 0.6 });
     expect(timeline.reachedAt).toBe(at(50).toISOString());
   });
 });

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../server/auth/auth.ts';
-import { postOnboardingChecks } from '../../server/db/schema.ts';
+import { eq } from 'drizzle-orm';
+import { onboardingSessions, postOnboardingChecks } from '../../server/db/schema.ts';
 import { withTenant } from '../../server/db/tenant.ts';
 import { startCheckSweep } from '../../server/services/checks.ts';
 import { schedulePostOnboardingChecks } from '../../server/services/post-checks.ts';
@@ -103,6 +104,61 @@ describe(`post-onboarding checks (${process.env.TEST_DB ?? 'pglite'})`, () => {
     });
     const actions = (await api(admin, after(50 * HOUR)).customers.audit({ limit: 20 })).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['links.resent', 'links.distributed']));
+  });
+
+  it('48 h: judged on enrollment at its due time, not on a count taken two months later (fake clock)', async () => {
+    // The demo's rollout: 25 people, one answer every 5 hours after the close — 9 by 48 h (36 %), 20 by 100 h.
+    const { customerId, admin, tokens } = await closedSession(25, 0);
+    for (const [i, token] of tokens.slice(0, 21).entries()) {
+      await enroll(env.t.handle, token, {}, { now: after((i + 1) * 5 * HOUR) });
+    }
+    await withTenant(env.t.handle, customerId, (tx) =>
+      tx.update(onboardingSessions).set({ closedAt: CLOSED }).where(eq(onboardingSessions.customerId, customerId)),
+    );
+    const deadline = after(48 * HOUR).toISOString();
+
+    // Before the deadline the target is pending, on the figure so far.
+    const early = await api(admin, after(30 * HOUR)).admin.timeline();
+    expect(early.target).toEqual({ share: 0.8, hours: 48, at: deadline, outcome: 'pending', responded: 6, achieved: 0.24 });
+    expect(statusOf(await api(admin, after(30 * HOUR)).checks.list()).enrollment_48h).toBe('scheduled');
+
+    // Nobody looks until two months later, when 21 of 25 (84 %) have answered.
+    const late = after(60 * 24 * HOUR);
+    const check = (await api(admin, late).checks.list()).checks.find((c) => c.key === 'enrollment_48h')!;
+    expect(check).toMatchObject({
+      status: 'failed',
+      result: { responded: 9, total: 25, rate: 0.36, target: 0.8, asOf: deadline },
+      evaluatedAt: late.toISOString(),
+    });
+    const timeline = await api(admin, late).admin.timeline();
+    expect(timeline.target).toEqual({ share: 0.8, hours: 48, at: deadline, outcome: 'missed', responded: 9, achieved: 0.36 });
+    // The card and the chart's own table agree: 36 % at 48 h; 80 % came later (at 100 h: the daily point of 120 h).
+    expect(timeline.points.find((p) => p.hours === 48)).toMatchObject({ responded: 9, share: 0.36 });
+    expect(timeline.reachedAt).toBe(after(120 * HOUR).toISOString());
+    expect(timeline.points.at(-1)).toMatchObject({ responded: 21 });
+  });
+
+  it('48 h: a result counted when it was read (before results carried asOf) is judged again as of its due time', async () => {
+    const { customerId, admin, tokens } = await closedSession(5, 0);
+    await enroll(env.t.handle, tokens[0]!, {}, { now: after(10 * HOUR) });
+    for (const token of tokens.slice(1)) await enroll(env.t.handle, token, {}, { now: after(100 * HOUR) });
+    const resend = { at: after(49 * HOUR).toISOString(), reissued: 4, delivered: 4, failed: 0 };
+    // What the old evaluation wrote when the page was first opened at 200 h: everyone, "passed".
+    await withTenant(env.t.handle, customerId, (tx) =>
+      tx
+        .update(postOnboardingChecks)
+        .set({ status: 'passed', result: { responded: 5, total: 5, rate: 1, target: 0.8, resend }, evaluatedAt: after(200 * HOUR) })
+        .where(eq(postOnboardingChecks.check, 'enrollment_48h')),
+    );
+    const check = (await api(admin, after(300 * HOUR)).checks.list()).checks.find((c) => c.key === 'enrollment_48h')!;
+    expect(check).toMatchObject({
+      status: 'failed',
+      result: { responded: 1, total: 5, rate: 0.2, asOf: after(48 * HOUR).toISOString(), resend },
+      evaluatedAt: after(300 * HOUR).toISOString(),
+    });
+    // Settled now: a later read changes nothing.
+    const again = (await api(admin, after(400 * HOUR)).checks.list()).checks.find((c) => c.key === 'enrollment_48h')!;
+    expect(again.evaluatedAt).toBe(after(300 * HOUR).toISOString());
   });
 
   it('the 24 h check-in is recorded by the operator or admin, with a note; the CEO may only read', async () => {

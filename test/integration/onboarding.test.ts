@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SessionUser } from '../../server/auth/auth.ts';
+import { createLogin, type SessionUser } from '../../server/auth/auth.ts';
 import { emailMessages, employees, onboardingSessions, postOnboardingChecks } from '../../server/db/schema.ts';
 import { withTenant } from '../../server/db/tenant.ts';
 import { addEmployees, recordCustomerUser } from '../../server/services/customers.ts';
@@ -43,6 +43,11 @@ const auditActions = async (customerId: string) =>
 const emailsOf = (customerId: string) =>
   withTenant(env.t.handle, customerId, (tx) => tx.select().from(emailMessages).orderBy(emailMessages.toAddress));
 
+/** Every checklist item confirmed: the session may start and close without a reason. */
+async function readyChecklist(customerId: string) {
+  for (const { key } of CHECKLIST_ITEMS) await asOperator(customerId).onboarding.updateItem({ item: key, status: 'confirmed' });
+}
+
 const checksOf = (customerId: string) =>
   withTenant(env.t.handle, customerId, (tx) => tx.select().from(postOnboardingChecks));
 
@@ -66,7 +71,7 @@ describe(`onboarding roles and tenants (${label})`, () => {
     await expect(admin.onboarding.markStep({ step: 3, reason: 'no Slack' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(admin.onboarding.unmarkStep({ step: 3, reason: 'oops' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(admin.onboarding.close()).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await op.onboarding.start();
+    await op.onboarding.start({ notReadyReason: 'customer asked to start today' });
     await op.onboarding.markStep({ step: 3, reason: 'customer has no Slack' });
 
     // The CEO has no part in onboarding.
@@ -99,8 +104,9 @@ describe(`onboarding roles and tenants (${label})`, () => {
     await withTenant(env.t.handle, a, async (tx) => {
       const people = await addEmployees(tx, a, [makeEmployee(), makeEmployee()]);
       await issueEnrollmentLinks(tx, a, people.map((p) => p.id), new Date());
-      await recordCustomerUser(tx, { userId: randomUUID(), customerId: a, role: 'ceo', email: 'ceo@a.example', name: 'A CEO', invitedAt: new Date() });
     });
+    // A's CEO has a password: A's step 7 is done, and B (no CEO of its own) does not see A's.
+    await makeUser(env.services, 'ceo', a);
 
     const viewA = await adminA.onboarding.session();
     expect(viewA.steps.filter((s) => s.done).map((s) => s.step)).toEqual([1, 2, 6, 7]);
@@ -338,15 +344,43 @@ describe(`session tracker (${label})`, () => {
     );
     expect(await step(6)).toMatchObject({ done: false, system: { met: false, counts: { employees: 0, links: 3 } } });
 
-    expect(await step(7)).toMatchObject({ done: false, system: { counts: { ceos: 0 } } });
+    expect(await step(7)).toMatchObject({ done: false, system: { counts: { ceos: 0, withAccess: 0 } } });
     // An admin login is not a CEO login.
     await makeUser(env.services, 'admin', customerId);
     expect((await step(7)).done).toBe(false);
-    const invitedAt = new Date('2026-11-30T09:40:00Z');
-    await withTenant(env.t.handle, customerId, (tx) =>
-      recordCustomerUser(tx, { userId: randomUUID(), customerId, role: 'ceo', email: 'ceo@example.test', name: 'Casey', invitedAt }),
-    );
-    expect(await step(7)).toMatchObject({ done: true, doneBy: 'system', doneAt: invitedAt.toISOString() });
+  });
+
+  it('marks CEO access done when the CEO has set a password or signed in, not when only invited', async () => {
+    const customerId = await newCustomer();
+    const step7 = async () => (await asOperator(customerId).onboarding.session()).steps[6]!;
+    // Invited the way the portal does it: a login without a password, and the tenant's record of it.
+    const ctx = await env.services.auth.$context;
+    const invite = async (email: string) => {
+      const login = await createLogin(env.services.auth, { email, name: 'Casey Chief', role: 'ceo', customerId });
+      await withTenant(env.t.handle, customerId, (tx) =>
+        recordCustomerUser(tx, { userId: login.id, customerId, role: 'ceo', email, name: 'Casey Chief', invitedAt: new Date() }),
+      );
+      return login.id;
+    };
+    const first = await invite(`ceo-${randomUUID()}@example.test`);
+    expect(await step7()).toMatchObject({ done: false, doneAt: null, system: { met: false, counts: { ceos: 1, withAccess: 0 } } });
+
+    // The CEO sets a password from the invitation (better-auth's reset links the credential account).
+    await ctx.internalAdapter.linkAccount({
+      userId: first,
+      providerId: 'credential',
+      accountId: first,
+      password: await ctx.password.hash('a long enough ceo password'),
+    });
+    const [account] = await ctx.internalAdapter.findAccounts(first);
+    const done = await step7();
+    expect(done).toMatchObject({ done: true, doneBy: 'system', system: { met: true, counts: { ceos: 1, withAccess: 1 } } });
+    expect(done.doneAt).toBe(new Date(account!.createdAt).toISOString());
+
+    // A second CEO who has signed in counts too; the step keeps the earliest moment.
+    const second = await invite(`ceo2-${randomUUID()}@example.test`);
+    await ctx.internalAdapter.createSession(second);
+    expect(await step7()).toMatchObject({ done: true, doneAt: done.doneAt, system: { counts: { ceos: 2, withAccess: 2 } } });
   });
 
   it('lets the operator mark a step with a reason (required) and undo it, each audited', async () => {
@@ -400,6 +434,7 @@ describe(`session tracker (${label})`, () => {
       code: 'PRECONDITION_FAILED',
       message: 'SESSION_NOT_STARTED',
     });
+    await readyChecklist(customerId);
     expect((await asOperator(customerId, t0).onboarding.start()).startedAt).toBe(t0.toISOString());
     expect((await asOperator(customerId, t1).onboarding.start()).startedAt).toBe(t0.toISOString());
     await asOperator(customerId, t1).onboarding.markStep({ step: 2, reason: 'done over the phone' });
@@ -425,7 +460,7 @@ describe(`session tracker (${label})`, () => {
     expect(actions.filter((x) => x === 'session.started')).toHaveLength(1);
     expect(actions.filter((x) => x === 'session.closed')).toHaveLength(1);
     const closed = (await asOperator(customerId).customers.audit({ limit: 50 })).find((e) => e.action === 'session.closed');
-    expect(closed?.details).toEqual({ openSteps: [3, 4, 5, 6, 7] });
+    expect(closed?.details).toEqual({ openSteps: [3, 4, 5, 6, 7], checklistReady: true, reason: null, blocking: [] });
 
     const [row] = await withTenant(env.t.handle, customerId, (tx) =>
       tx.select().from(onboardingSessions).where(eq(onboardingSessions.customerId, customerId)),
@@ -440,5 +475,60 @@ describe(`session tracker (${label})`, () => {
     await expect(asOperator(customerId, t3).onboarding.unmarkStep({ step: 2, reason: 'late' })).rejects.toMatchObject({
       message: 'SESSION_CLOSED',
     });
+  });
+});
+
+describe(`session start and close while the checklist is not ready (${label})`, () => {
+  it('refuses without a reason, and records the reason with the open items when the operator goes ahead', async () => {
+    const customerId = await newCustomer();
+    const t0 = new Date('2026-12-01T09:00:00Z');
+    const t1 = new Date('2026-12-01T10:00:00Z');
+    const admin = callerAs(env.services, await makeUser(env.services, 'admin', customerId));
+    await admin.onboarding.updateItem({ item: 'admin_roles', status: 'confirmed' });
+    const notReady = await asOperator(customerId, t0).onboarding.session();
+    expect(notReady).toMatchObject({ checklistReady: false, startedNotReady: null, closedNotReady: null });
+    expect(notReady.checklistBlocking).toEqual(CHECKLIST_ITEMS.map((i) => i.key).filter((k) => k !== 'admin_roles'));
+
+    await expect(asOperator(customerId, t0).onboarding.start()).rejects.toMatchObject({
+      code: 'PRECONDITION_FAILED',
+      message: 'CHECKLIST_NOT_READY',
+    });
+    for (const notReadyReason of ['', '   ', 'x'.repeat(501)]) {
+      await expect(asOperator(customerId, t0).onboarding.start({ notReadyReason })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    }
+    expect((await asOperator(customerId, t0).onboarding.session()).startedAt).toBeNull();
+
+    const started = await asOperator(customerId, t0).onboarding.start({ notReadyReason: ' Zoom admin approves during the call ' });
+    expect(started).toMatchObject({ startedAt: t0.toISOString(), startedNotReady: 'Zoom admin approves during the call' });
+    // A retry of the start changes nothing and asks nothing.
+    expect((await asOperator(customerId, t1).onboarding.start()).startedAt).toBe(t0.toISOString());
+
+    await expect(asOperator(customerId, t1).onboarding.close()).rejects.toMatchObject({ message: 'CHECKLIST_NOT_READY' });
+    expect(await checksOf(customerId)).toEqual([]);
+    const closed = await asOperator(customerId, t1).onboarding.close({ notReadyReason: 'Google approval follows tomorrow' });
+    expect(closed).toMatchObject({ closedAt: t1.toISOString(), closedNotReady: 'Google approval follows tomorrow', postChecksScheduled: 4 });
+    // Closed: a retry without a reason is answered with the closed session.
+    expect((await asOperator(customerId, t1).onboarding.close()).closedAt).toBe(t1.toISOString());
+
+    const audit = await asOperator(customerId).customers.audit({ limit: 50 });
+    const blocking = notReady.checklistBlocking;
+    expect(audit.find((e) => e.action === 'session.started')?.details).toEqual({
+      checklistReady: false,
+      reason: 'Zoom admin approves during the call',
+      blocking,
+    });
+    expect(audit.find((e) => e.action === 'session.closed')?.details).toMatchObject({
+      checklistReady: false,
+      reason: 'Google approval follows tomorrow',
+      blocking,
+    });
+  });
+
+  it('asks for nothing when every item is confirmed', async () => {
+    const customerId = await newCustomer();
+    await readyChecklist(customerId);
+    const started = await asOperator(customerId).onboarding.start();
+    expect(started).toMatchObject({ checklistReady: true, checklistBlocking: [], startedNotReady: null });
+    expect((await asOperator(customerId).onboarding.close()).closedNotReady).toBeNull();
   });
 });

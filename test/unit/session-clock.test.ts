@@ -38,8 +38,38 @@ describe('session clock', () => {
     expect(c.running).toBe(false);
     expect(c.elapsedMs).toBe(70 * 60_000);
     expect(c.over).toBe(true);
-    expect(c.steps[2]!.state).toBe('not_done');
-    expect(c.steps[7]).toMatchObject({ state: 'done', elapsedMs: 60 * 60_000 });
+    // Step 3 was being worked on from 10 minutes until the close, and never done; closing itself took no time.
+    expect(c.steps[2]).toMatchObject({ state: 'not_done', elapsedMs: 60 * 60_000 });
+    expect(c.steps[7]).toMatchObject({ state: 'done', elapsedMs: 0 });
+  });
+
+  it('gives a step marked done while another runs none of its time, and nothing accrues to it afterwards', () => {
+    const done = { 1: at(-60), 4: at(5) };
+    for (const minutes of [6, 20, 40]) {
+      const c = sessionClock(steps(done), START, null, Date.parse(at(minutes)));
+      expect(c.steps[3], `at ${minutes} min`).toMatchObject({ state: 'done', elapsedMs: 0, over: false });
+      expect(c.steps[1], `at ${minutes} min`).toMatchObject({ state: 'current', elapsedMs: minutes * 60_000 });
+    }
+  });
+
+  it('moves on to the next open step when the running one is done, skipping steps done out of order', () => {
+    const c = sessionClock(steps({ 1: at(-60), 3: at(5), 2: at(10) }), START, null, Date.parse(at(25)));
+    expect(c.steps.slice(1, 4).map((s) => [s.state, s.elapsedMs / 60_000])).toEqual([
+      ['done', 10],
+      ['done', 0],
+      ['current', 15],
+    ]);
+  });
+
+  it('adds the steps up to the session: every minute belongs to exactly one step', () => {
+    const done = { 1: at(-60), 2: at(9), 5: at(12), 3: at(21), 6: at(-5), 4: at(30), 7: at(33) };
+    for (const [closedAt, now] of [[null, 50], [at(55), 90]] as const) {
+      const c = sessionClock(steps(closedAt ? { ...done, 8: closedAt } : done), START, closedAt, Date.parse(at(now)));
+      expect(c.steps.reduce((sum, s) => sum + s.elapsedMs, 0)).toBe(c.elapsedMs);
+    }
+    // Steps 4 and 6 done while step 2 still runs.
+    const early = sessionClock(steps({ 1: at(-60), 4: at(5), 6: at(8) }), START, null, Date.parse(at(20)));
+    expect(early.steps.reduce((sum, s) => sum + s.elapsedMs, 0)).toBe(early.elapsedMs);
   });
 
   it('formats durations', () => {

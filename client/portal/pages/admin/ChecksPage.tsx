@@ -39,6 +39,7 @@ function ResultText({ check }: { check: TCheck }) {
             rate: formatPercent(r.rate),
             target: formatPercent(r.target ?? 0.8),
           })}
+          {r.asOf && <> {t('result.asOf', { date: formatDateTime(r.asOf) })}</>}
         </p>
       )}
       {r.outcome && (

@@ -75,14 +75,38 @@ export function EnrollmentPage() {
   );
 }
 
+/** The 48 h target is judged on enrollment at session close + 48 h, whatever came after (the chart shows the rest). */
+function TargetText({ timeline }: { timeline: TTimeline }) {
+  const { t } = useTranslation('admin');
+  const { target, total, reachedAt } = timeline;
+  const targetShare = formatPercent(target.share);
+  const figures = {
+    achieved: formatPercent(target.achieved ?? 0),
+    responded: formatNumber(target.responded ?? 0),
+    total: formatNumber(total),
+  };
+  if (target.outcome === 'not_started' || !target.at) {
+    return <span className="muted">{t('stats.targetNotStarted', { share: targetShare, count: target.hours })}</span>;
+  }
+  if (target.outcome === 'pending') {
+    return (
+      <span className="muted">
+        {t('stats.targetBy', { share: targetShare, date: formatDateTime(target.at) })} · {t('stats.soFar', figures)}
+      </span>
+    );
+  }
+  return (
+    <span className="muted">
+      {t('stats.judged', { ...figures, hours: formatNumber(target.hours), date: formatDateTime(target.at) })}
+      {target.outcome === 'missed' && reachedAt && (
+        <> · {t('stats.reachedLater', { share: targetShare, date: formatDateTime(reachedAt) })}</>
+      )}
+    </span>
+  );
+}
+
 function Stats({ summary, funnel, timeline }: { summary: TEnrollmentSummary; funnel: TFunnel; timeline: TTimeline }) {
   const { t } = useTranslation('admin');
-  const targetShare = formatPercent(timeline.target.share);
-  const targetText = timeline.reachedAt
-    ? t('stats.targetReached', { share: targetShare, date: formatDateTime(timeline.reachedAt) })
-    : timeline.target.at
-      ? t('stats.targetBy', { share: targetShare, date: formatDateTime(timeline.target.at) })
-      : t('stats.targetNotStarted', { share: targetShare, count: timeline.target.hours });
   return (
     <div className="stats">
       <div className="stat">
@@ -101,10 +125,10 @@ function Stats({ summary, funnel, timeline }: { summary: TEnrollmentSummary; fun
         <strong>{formatNumber(funnel.counts.sent + funnel.counts.opened)}</strong>
         <span className="muted">{t('stats.expiredCount', { formatted: formatNumber(funnel.counts.expired) })}</span>
       </div>
-      <div className="stat">
+      <div className="stat" data-testid="target-stat">
         <span>{t('stats.target')}</span>
-        <strong>{timeline.reachedAt ? t('stats.met') : t('stats.notYet')}</strong>
-        <span className="muted">{targetText}</span>
+        <strong className={`outcome-${timeline.target.outcome}`}>{t(`stats.outcome.${timeline.target.outcome}`)}</strong>
+        <TargetText timeline={timeline} />
       </div>
     </div>
   );
@@ -178,7 +202,8 @@ function Breakdown({
       {groups.length === 0 ? (
         <p className="muted">{t('breakdown.empty')}</p>
       ) : (
-        <div className="table-scroll">
+        // Wider than a phone: the region scrolls, so it takes focus for keyboard scrolling.
+        <div className="table-scroll" tabIndex={0} role="region" aria-label={title}>
           <table className="table">
             <thead>
               <tr>

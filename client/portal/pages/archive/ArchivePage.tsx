@@ -3,6 +3,7 @@ import { type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import type { TTurnStatus } from '../../../../shared/schemas/archive.ts';
+import { sessionTitleOf } from '../../../../shared/schemas/signal.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { formatDateTime, formatNumber } from '../../../lib/format.ts';
 import { errorCodeOf } from '../../../lib/trpc-errors.ts';
@@ -99,8 +100,13 @@ function SessionList({ page, goTo }: { page: number; goTo: (page: number) => voi
             {sessions.data.sessions.map((s) => (
               <tr key={s.id}>
                 <td>
-                  <Link to={`/archive/${s.id}`}>{s.title || t('untitled')}</Link>
-                  {s.lastQuery && <div className="muted archive-last">{s.lastQuery}</div>}
+                  <Link className="archive-title" to={`/archive/${s.id}`}>
+                    {s.title || t('untitled')}
+                  </Link>
+                  {/* The title is the first question: the latest is shown too only when it is another one. */}
+                  {s.lastQuery && sessionTitleOf(s.lastQuery) !== s.title && (
+                    <div className="muted archive-last">{t('lastQuestion', { question: s.lastQuery })}</div>
+                  )}
                 </td>
                 <td>
                   <time dateTime={s.updatedAt}>{formatDateTime(s.updatedAt)}</time>
@@ -143,7 +149,7 @@ function SearchResults({ q, page, goTo }: { q: string; page: number; goTo: (page
           {results.data.hits.map((hit) => (
             <li key={hit.turnId} className="archive-hit">
               <p className="archive-hit-head">
-                <Link to={`/archive/${hit.sessionId}#turn-${hit.turnId}`}>
+                <Link className="archive-title" to={`/archive/${hit.sessionId}#turn-${hit.turnId}`}>
                   <Highlight text={hit.query} words={results.data.words} />
                 </Link>
                 <span className={STATUS_BADGE[hit.status]}>{t(`status.${hit.status}`)}</span>

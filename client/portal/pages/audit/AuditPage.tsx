@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { isAuditAction } from '../../../../shared/audit.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
 import { errorCodeOf } from '../../../lib/trpc-errors.ts';
@@ -34,9 +35,7 @@ export function AuditPage() {
                 <td>
                   {e.actorEmail} <span className="muted">({t(`roles.${e.actorRole}`)})</span>
                 </td>
-                <td>
-                  <code>{e.action}</code>
-                </td>
+                <td>{isAuditAction(e.action) ? t(`audit.actions.${e.action}`) : e.action}</td>
                 <td>{e.target}</td>
                 <td className="muted">{e.ipAddress}</td>
               </tr>

@@ -1,8 +1,11 @@
+import { useQuery } from '@tanstack/react-query';
+import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CHANNELS, type Channel } from '../../../../shared/channels.ts';
+import { isUiLanguage } from '../../../../shared/languages.ts';
 import type { TUpdateCustomerInput } from '../../../../shared/schemas/portal.ts';
 import { FieldError } from '../../../components/FieldError.tsx';
-import { outputLanguageOptions } from '../../../lib/languages-display.ts';
+import { loadLanguageNames, matchesLanguage, outputLanguageOptions } from '../../../lib/languages-display.ts';
 
 type Defaults = { name: string; ceoName: string; outputLanguage: string; channels: readonly Channel[]; contactEmail: string | null };
 
@@ -21,17 +24,7 @@ export function CustomerFields({ defaults, errors }: { defaults: Defaults; error
         <input name="ceoName" type="text" defaultValue={defaults.ceoName} required aria-describedby="err-ceo" />
         <FieldError id="err-ceo" code={errors.ceoName} />
       </label>
-      <label className="field">
-        <span>{t('customers.outputLanguage')}</span>
-        <select name="outputLanguage" defaultValue={defaults.outputLanguage} aria-describedby="err-lang">
-          {outputLanguageOptions().map((o) => (
-            <option key={o.code} value={o.code}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-        <FieldError id="err-lang" code={errors.outputLanguage} />
-      </label>
+      <OutputLanguageField defaultValue={defaults.outputLanguage} error={errors.outputLanguage} />
       <fieldset className="field">
         <legend>{t('customers.channels')}</legend>
         {CHANNELS.map((c) => (
@@ -48,6 +41,51 @@ export function CustomerFields({ defaults, errors }: { defaults: Defaults; error
         <FieldError id="err-contact" code={errors.contactEmail} />
       </label>
     </>
+  );
+}
+
+/**
+ * The output language: every ISO 639-1 language by its native name and its name in the UI language, with a search
+ * box that narrows the list by either name or the code (the chosen language always stays in the list).
+ */
+function OutputLanguageField({ defaultValue, error }: { defaultValue: string; error: string | undefined }) {
+  const { t, i18n } = useTranslation('portal');
+  const uiLanguage = isUiLanguage(i18n.language) ? i18n.language : 'en';
+  const names = useQuery({ queryKey: ['language-names', uiLanguage], queryFn: () => loadLanguageNames(uiLanguage), staleTime: Infinity });
+  const options = useMemo(() => outputLanguageOptions(uiLanguage, names.data), [uiLanguage, names.data]);
+  const [value, setValue] = useState(defaultValue);
+  const [query, setQuery] = useState('');
+  const shown = options.filter((o) => o.code === value || matchesLanguage(o, query));
+  const searchId = useId();
+  const countId = useId();
+  return (
+    <div className="field">
+      <label htmlFor={searchId}>
+        <span>{t('customers.languageSearch')}</span>
+      </label>
+      <input
+        id={searchId}
+        type="search"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        autoComplete="off"
+        aria-describedby={countId}
+      />
+      <p id={countId} className="muted" aria-live="polite">
+        {t('customers.languageMatches', { count: shown.length })}
+      </p>
+      <label className="field">
+        <span>{t('customers.outputLanguage')}</span>
+        <select name="outputLanguage" value={value} onChange={(e) => setValue(e.target.value)} aria-describedby="err-lang">
+          {shown.map((o) => (
+            <option key={o.code} value={o.code}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+        <FieldError id="err-lang" code={error} />
+      </label>
+    </div>
   );
 }
 

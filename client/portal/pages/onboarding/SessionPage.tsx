@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { TSession, TSessionStep } from '../../../../shared/schemas/onboarding.ts';
 import { formatClock, sessionClock, type ClockStep } from '../../../../shared/session-clock.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
@@ -40,6 +41,7 @@ export function SessionPage() {
   const unmark = useMutation(trpc.onboarding.unmarkStep.mutationOptions({ onSuccess: put }));
   const [dialog, setDialog] = useState<{ kind: 'mark' | 'unmark'; step: number } | null>(null);
   const [closing, setClosing] = useState(false);
+  const [starting, setStarting] = useState(false);
   const data = session.data;
   const now = useServerNow(data?.serverNow, session.dataUpdatedAt, Boolean(data?.startedAt && !data.closedAt));
 
@@ -96,12 +98,23 @@ export function SessionPage() {
             {data.postChecksScheduled > 0 && t('session.checksScheduled')}
           </p>
         )}
-        {start.error && <ErrorNotice code={errorCodeOf(start.error)} />}
-        {close.error && <ErrorNotice code={errorCodeOf(close.error)} />}
+        {data.startedNotReady && <p className="note">{t('session.notReady.started', { reason: isolate(data.startedNotReady) })}</p>}
+        {data.closedNotReady && <p className="note">{t('session.notReady.closed', { reason: isolate(data.closedNotReady) })}</p>}
+        {editable && !data.checklistReady && (
+          <p className="note" role="note">
+            {t('session.notReady.banner')} <Link to="/portal/checklist">{t('session.notReady.openChecklist')}</Link>
+          </p>
+        )}
+        {start.error && !starting && <ErrorNotice code={errorCodeOf(start.error)} />}
+        {close.error && !closing && <ErrorNotice code={errorCodeOf(close.error)} />}
         {editable && (
           <div className="actions">
             {!data.startedAt && (
-              <button type="button" disabled={start.isPending} onClick={() => start.mutate()}>
+              <button
+                type="button"
+                disabled={start.isPending}
+                onClick={() => (data.checklistReady ? start.mutate(undefined) : setStarting(true))}
+              >
                 {t('session.start')}
               </button>
             )}
@@ -165,23 +178,51 @@ export function SessionPage() {
         />
       )}
 
-      {closing && (
+      {starting && (
+        <ReasonDialog
+          title={t('session.notReady.startTitle')}
+          reasonLabel={t('session.notReady.reason')}
+          submitLabel={t('session.notReady.start')}
+          pending={start.isPending}
+          error={start.error}
+          onCancel={() => {
+            start.reset();
+            setStarting(false);
+          }}
+          onSubmit={async (notReadyReason) => {
+            const started = await start.mutateAsync({ notReadyReason }).catch(() => null);
+            if (started) setStarting(false);
+          }}
+        >
+          <NotReadyItems keys={data.checklistBlocking} />
+        </ReasonDialog>
+      )}
+
+      {closing && !data.checklistReady && (
+        <ReasonDialog
+          title={t('session.notReady.closeTitle')}
+          reasonLabel={t('session.notReady.reason')}
+          submitLabel={t('session.notReady.close')}
+          danger
+          pending={close.isPending}
+          error={close.error}
+          onCancel={() => {
+            close.reset();
+            setClosing(false);
+          }}
+          onSubmit={async (notReadyReason) => {
+            const closed = await close.mutateAsync({ notReadyReason }).catch(() => null);
+            if (closed) setClosing(false);
+          }}
+        >
+          <CloseSummary openSteps={openSteps} />
+          <NotReadyItems keys={data.checklistBlocking} />
+        </ReasonDialog>
+      )}
+
+      {closing && data.checklistReady && (
         <ModalDialog title={t('session.closeDialog.title')} onCancel={() => setClosing(false)}>
-          <p>{t('session.closeDialog.body')}</p>
-          {openSteps.length > 0 ? (
-            <>
-              <p>{t('session.closeDialog.open')}</p>
-              <ul>
-                {openSteps.map((s) => (
-                  <li key={s.step}>
-                    {s.step}. {t(`steps.${s.step}.title` as 'steps.1.title')}
-                  </li>
-                ))}
-              </ul>
-            </>
-          ) : (
-            <p>{t('session.closeDialog.allDone')}</p>
-          )}
+          <CloseSummary openSteps={openSteps} />
           {close.error && <ErrorNotice code={errorCodeOf(close.error)} />}
           <div className="actions">
             <button
@@ -189,7 +230,7 @@ export function SessionPage() {
               className="danger"
               disabled={close.isPending}
               onClick={async () => {
-                const closed = await close.mutateAsync().catch(() => null);
+                const closed = await close.mutateAsync(undefined).catch(() => null);
                 if (closed) setClosing(false);
               }}
             >
@@ -202,6 +243,45 @@ export function SessionPage() {
         </ModalDialog>
       )}
     </>
+  );
+}
+
+/** What closing does, and the steps still open. */
+function CloseSummary({ openSteps }: { openSteps: TSessionStep[] }) {
+  const { t } = useTranslation('onboarding');
+  return (
+    <>
+      <p>{t('session.closeDialog.body')}</p>
+      {openSteps.length > 0 ? (
+        <>
+          <p>{t('session.closeDialog.open')}</p>
+          <ul>
+            {openSteps.map((s) => (
+              <li key={s.step}>
+                {s.step}. {t(`steps.${s.step}.title` as 'steps.1.title')}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p>{t('session.closeDialog.allDone')}</p>
+      )}
+    </>
+  );
+}
+
+/** The checklist items that are not confirmed, by their titles. */
+function NotReadyItems({ keys }: { keys: TSession['checklistBlocking'] }) {
+  const { t } = useTranslation('onboarding');
+  return (
+    <div className="alert" role="note">
+      <p>{t('session.notReady.intro')}</p>
+      <ul>
+        {keys.map((key) => (
+          <li key={key}>{t(`checklist.items.${key}.title`)}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -243,7 +323,12 @@ function StepItem({ step, clock, actions }: { step: TSessionStep; clock: ClockSt
         </p>
       )}
       {step.auto === 'ceo_login' && step.system.counts && (
-        <p className="muted">{t('session.saw.ceo_login', { ceos: formatNumber(step.system.counts.ceos ?? 0) })}</p>
+        <p className="muted">
+          {t('session.saw.ceo_login', {
+            ceos: formatNumber(step.system.counts.ceos ?? 0),
+            withAccess: formatNumber(step.system.counts.withAccess ?? 0),
+          })}
+        </p>
       )}
       {step.mark && (
         <p>
@@ -289,11 +374,16 @@ function ReasonDialog(props: {
   error: unknown;
   onCancel: () => void;
   onSubmit: (reason: string) => void;
+  /** What the reason is asked for, shown above the field. */
+  children?: ReactNode;
+  reasonLabel?: string;
+  submitLabel?: string;
+  danger?: boolean;
 }) {
   const { t } = useTranslation('onboarding');
   const [missing, setMissing] = useState(false);
   const errors = fieldErrorsOf(props.error);
-  const reasonError = missing ? 'validation.required' : errors.reason;
+  const reasonError = missing ? 'validation.required' : (errors.reason ?? errors.notReadyReason);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -304,9 +394,10 @@ function ReasonDialog(props: {
 
   return (
     <ModalDialog title={props.title} onCancel={props.onCancel}>
+      {props.children}
       <form onSubmit={submit} noValidate>
         <label className="field">
-          <span>{t('session.dialog.reason')}</span>
+          <span>{props.reasonLabel ?? t('session.dialog.reason')}</span>
           <textarea
             name="reason"
             rows={3}
@@ -317,10 +408,10 @@ function ReasonDialog(props: {
           />
           <FieldError id="reason-error" code={reasonError} />
         </label>
-        {Boolean(props.error) && !errors.reason && <ErrorNotice code={errorCodeOf(props.error)} />}
+        {Boolean(props.error) && !reasonError && <ErrorNotice code={errorCodeOf(props.error)} />}
         <div className="actions">
-          <button type="submit" disabled={props.pending}>
-            {t('session.dialog.save')}
+          <button type="submit" className={props.danger ? 'danger' : undefined} disabled={props.pending}>
+            {props.submitLabel ?? t('session.dialog.save')}
           </button>
           <button type="button" className="secondary" onClick={props.onCancel}>
             {t('session.dialog.cancel')}

@@ -19,6 +19,9 @@ export const MAX_CHART_SERIES = STYLES.length;
 
 export type ChartSeries = { key: string; label: string; cells: TActivityCell[] };
 
+/** Whether any week has a figure to draw: not hidden, and above zero. */
+export const hasFigures = (cells: readonly TActivityCell[]) => cells.some((c) => !c.suppressed && c.count > 0);
+
 /**
  * Weekly counts as lines (inline SVG), one per series; a hidden (suppressed) week breaks its line. Time runs in the
  * reading direction. The table after it has every figure, including series left out of the chart.
@@ -57,6 +60,11 @@ export function ActivityChart({
   const axisEnd = rtl ? PAD.end : W - PAD.end;
   const weekLabel = (w: TWindow) => formatDate(w.to);
 
+  // Nothing to draw reads as an empty state, not as an empty chart on a 0 – 0.5 – 1 axis.
+  if (!chartSeries.some((s) => hasFigures(s.cells))) {
+    return <p className="muted empty-state">{t('activity.chartEmpty', { min: formatNumber(minGroupSize) })}</p>;
+  }
+
   return (
     <figure className="activity-chart">
       <svg className="chart" viewBox={`0 0 ${W} ${H}`} direction="ltr" role="img" aria-labelledby={`${titleId} ${descId}`}>
@@ -68,11 +76,12 @@ export function ActivityChart({
             min: formatNumber(minGroupSize),
           })}
         </desc>
-        {[0, 0.5, 1].map((f) => (
-          <g key={f}>
-            <line className="grid" x1={axisStart} x2={axisEnd} y1={y(f * yMax)} y2={y(f * yMax)} />
-            <text className="axis-label" x={rtl ? axisStart + 6 : axisStart - 6} y={y(f * yMax) + 4} textAnchor={rtl ? 'start' : 'end'}>
-              {formatNumber(f * yMax)}
+        {/* Counts are whole messages: only whole-number gridlines. */}
+        {[0, yMax / 2, yMax].filter(Number.isInteger).map((v) => (
+          <g key={v}>
+            <line className="grid" x1={axisStart} x2={axisEnd} y1={y(v)} y2={y(v)} />
+            <text className="axis-label" x={rtl ? axisStart + 6 : axisStart - 6} y={y(v) + 4} textAnchor={rtl ? 'start' : 'end'}>
+              {formatNumber(v)}
             </text>
           </g>
         ))}
@@ -159,9 +168,9 @@ function Cell({ cell }: { cell: TActivityCell | undefined }) {
   return cell.suppressed ? <td className="suppressed">{t('activity.hidden')}</td> : <td className="num">{formatNumber(cell.count)}</td>;
 }
 
-/** A round axis maximum (1, 2, 2.5 or 5 × a power of ten) at or above `max`. */
+/** A round, whole axis maximum (1, 2, 2.5 or 5 × a power of ten) at or above `max`. */
 function niceMax(max: number): number {
   const power = 10 ** Math.floor(Math.log10(max));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= max) return step * power;
+  for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= max && Number.isInteger(step * power)) return step * power;
   return 10 * power;
 }

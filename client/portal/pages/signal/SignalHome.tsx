@@ -9,7 +9,7 @@ import { formatDate, formatDateTime, formatNumber } from '../../../lib/format.ts
 import { errorCodeOf } from '../../../lib/trpc-errors.ts';
 import { useMe } from '../../session.ts';
 import { useTRPC } from '../../trpc.ts';
-import { ActivityChart, MAX_CHART_SERIES, type ChartSeries } from './ActivityChart.tsx';
+import { ActivityChart, hasFigures, MAX_CHART_SERIES, type ChartSeries } from './ActivityChart.tsx';
 import './signal-home.css';
 
 /** The connectors of the product (spec §3.2); none is connected directly yet. */
@@ -108,7 +108,11 @@ const visibleTotal = (cells: ChartSeries['cells']) => cells.reduce((n, c) => n +
 function Activity({ data }: { data: TActivity }) {
   const { t } = useTranslation(['insights', 'common']);
   const min = formatNumber(data.minGroupSize);
-  if (data.totals.every((c) => !c.suppressed && c.count === 0)) return <p>{t('activity.empty')}</p>;
+  // An empty customer (or one whose every week is hidden) gets an empty state, not charts of zeros.
+  if (!hasFigures(data.totals)) {
+    const hidden = data.totals.some((c) => c.suppressed);
+    return <p className="empty-state">{hidden ? t('activity.emptyHidden', { min }) : t('activity.empty')}</p>;
+  }
   const channels: ChartSeries[] = data.byChannel.map((s) => ({ key: s.channel, label: t(`common:channels.${s.channel}`), cells: s.cells }));
   const departments: ChartSeries[] = data.byDepartment.map((s) => ({
     key: s.department ?? '\u0000none',
@@ -141,7 +145,11 @@ function Activity({ data }: { data: TActivity }) {
         chartSeries={topDepartments}
         tableSeries={departments}
         totals={totals}
-        note={departments.length > topDepartments.length ? t('activity.topDepartments', { n: formatNumber(topDepartments.length) }) : undefined}
+        note={
+          topDepartments.length > 0 && departments.length > topDepartments.length
+            ? t('activity.topDepartments', { n: formatNumber(topDepartments.length) })
+            : undefined
+        }
       />
     </>
   );
