@@ -116,9 +116,11 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined)));
 
-  // Shed load rather than queue it when the event loop is saturated; health and metrics stay reachable.
+  // Shed load rather than queue it when the event loop is saturated; health and metrics stay reachable. Not on the
+  // embedded PGlite, which runs its queries on this very event loop: there a long query is the work itself, and
+  // shedding the requests that wait behind it would only fail them.
   await app.register(fastifyUnderPressure, {
-    maxEventLoopDelay: opts.maxEventLoopDelayMs ?? 2_000,
+    maxEventLoopDelay: services.db.kind === 'pglite' && opts.maxEventLoopDelayMs === undefined ? 0 : (opts.maxEventLoopDelayMs ?? 2_000),
     pressureHandler: async (request) => {
       if (request.url.startsWith('/healthz') || request.url.startsWith('/readyz') || request.url.startsWith('/metrics')) return;
       throw new AppError('UNAVAILABLE');
